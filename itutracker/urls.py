@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import path
+
+from proposals import views as proposal_views
+
+urlpatterns = [
+    path("", proposal_views.home, name="home"),
+    path("admin/", admin.site.urls),
+]
