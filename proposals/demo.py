@@ -1,0 +1,109 @@
+"""Load the demo dataset in proposals/data/demo/demo.json.
+
+Two kinds of record, each carrying its source:
+- real proposal excerpts (PRG/29/1, RUS/27/7, ACP/12/01 ...) with their documents;
+- the WCIT-12 proposals that CDT's analysis of the leaked TD 62 names, one record per
+  proposer and topic, with the proposers as CDT words them. TD 62 gave no proposal
+  numbers in that analysis, so these records have none.
+
+Needs the reference data (load_reference) first. Idempotent: a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from pathlib import Path
+
+from delegations.models import MemberState, RegionalGroup, SectorMember
+from delegations.reference import upsert
+
+from .choices import Outcome, ProvisionKind, ProvisionStatus
+from .models import Conference, Document, Instrument, Provision, Topic
+from .services import Proposer, proposal_upsert
+
+DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo" / "demo.json"
+
+
+def proposer_from_code(code: str) -> Proposer:
+    """ "state:RUS" (an ITU code), "group:CEPT" or "sector:etno"."""
+    kind, _, key = code.partition(":")
+    if kind == "state":
+        return MemberState.objects.get(itu_code=key)
+    if kind == "group":
+        return RegionalGroup.objects.get(code=key)
+    if kind == "sector":
+        return SectorMember.objects.get(slug=key)
+    raise ValueError(f"Unknown proposer kind in {code!r}.")
+
+
+def demo_provision(spec: dict | None, source: str, report: Counter) -> Provision | None:
+    """The provision a demo proposal is on. Resolutions that the reference data does not
+    list are created from the demo record, with its source."""
+    if spec is None:
+        return None
+    instrument = Instrument.objects.get(slug=spec["instrument"])
+    existing = Provision.objects.filter(instrument=instrument, number=spec["number"]).first()
+    if existing is not None:
+        return existing
+    kind = ProvisionKind.RESOLUTION if instrument.kind == "resolutions" else ProvisionKind.PROVISION
+    return upsert(
+        Provision,
+        report,
+        lookup={"instrument": instrument, "number": spec["number"]},
+        values={
+            "kind": kind,
+            "status": spec.get("status", ProvisionStatus.BASELINE),
+            "title": spec.get("title", ""),
+            "notes": spec.get("notes", ""),
+            "source": source,
+        },
+    )
+
+
+def load_demo(report: Counter) -> None:
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    conferences = {c.slug: c for c in Conference.objects.all()}
+    topics = {t.slug: t for t in Topic.objects.all()}
+
+    documents: dict[tuple[str, str], Document] = {}
+    for spec in data["documents"]:
+        conference = conferences[spec["conference"]]
+        base = documents[(spec["conference"], spec["base"])] if spec.get("base") else None
+        documents[(spec["conference"], spec["symbol"])] = upsert(
+            Document,
+            report,
+            lookup={"conference": conference, "symbol": spec["symbol"]},
+            values={
+                "kind": spec["kind"],
+                "base_document": base,
+                "title": spec["title"],
+                "source_line": spec["source_line"],
+                "origin": spec["origin"],
+                "language": spec["language"],
+                "date": datetime.date.fromisoformat(spec["date"]) if spec["date"] else None,
+                "url": spec["url"],
+                "source": spec["source"],
+            },
+        )
+
+    for spec in data["proposals"]:
+        _, changed = proposal_upsert(
+            conference=conferences[spec["conference"]],
+            number=spec["number"],
+            document=documents[(spec["conference"], spec["document"])],
+            action=spec["action"],
+            provision=demo_provision(spec["provision"], spec["source"], report),
+            text=spec.get("text", ""),
+            reasons=spec.get("reasons", ""),
+            summary=spec.get("summary", ""),
+            proposers=[proposer_from_code(code) for code in spec["proposers"]],
+            proposers_as_stated=spec["proposers_as_stated"],
+            topics=[topics[slug] for slug in spec.get("topics", [])],
+            outcome=spec.get("outcome", Outcome.UNKNOWN),
+            outcome_source=spec.get("outcome_source", ""),
+            published=True,
+            source=spec["source"],
+        )
+        report[("proposals", "created or updated" if changed else "unchanged")] += 1
