@@ -31,7 +31,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/itutracker")
+        pytest.skip(
+            "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/itutracker"
+        )
 
 
 @pytest.fixture

@@ -59,7 +59,11 @@ def test_every_reference_record_has_a_source():
 
 def test_conferences_have_sourced_dates_and_venues():
     wcit = Conference.objects.get(slug="wcit-12")
-    assert (str(wcit.starts_on), str(wcit.ends_on), wcit.city) == ("2012-12-03", "2012-12-14", "Dubai")
+    assert (str(wcit.starts_on), str(wcit.ends_on), wcit.city) == (
+        "2012-12-03",
+        "2012-12-14",
+        "Dubai",
+    )
     assert wcit.final_acts_signed_count == 89
     assert wcit.final_acts_eligible_count == 144
     slugs = set(Conference.objects.values_list("slug", flat=True))
@@ -87,7 +91,14 @@ def test_known_wcit12_signatures_are_recorded_and_nothing_else():
     wcit = Delegation.objects.filter(conference__slug="wcit-12")
     not_signed = wcit.filter(signed_final_acts=SignatureStatus.NOT_SIGNED)
     assert sorted(d.member_state.iso2 for d in not_signed) == [
-        "AU", "CA", "DE", "GB", "IN", "JP", "NZ", "US"
+        "AU",
+        "CA",
+        "DE",
+        "GB",
+        "IN",
+        "JP",
+        "NZ",
+        "US",
     ]
     assert [d.member_state.iso2 for d in wcit.filter(signed_final_acts="signed")] == ["RU"]
     assert not wcit.filter(source__in=["", "same"]).exists()

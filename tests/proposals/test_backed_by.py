@@ -61,7 +61,9 @@ def test_leaves_out_other_states_and_other_groups(
     assert not Proposal.objects.backed_by(russia).exists()
 
 
-def test_leaves_out_groups_the_state_only_observes(world, regional_group_factory, membership_factory):
+def test_leaves_out_groups_the_state_only_observes(
+    world, regional_group_factory, membership_factory
+):
     russia, _, _, proposal = world
     observed = regional_group_factory()
     membership_factory(group=observed, member_state=russia, status=MembershipStatus.OBSERVER)

@@ -68,4 +68,6 @@ def test_conference_cannot_end_before_it_starts(conference_factory):
     import datetime
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        conference_factory(starts_on=datetime.date(2012, 12, 14), ends_on=datetime.date(2012, 12, 3))
+        conference_factory(
+            starts_on=datetime.date(2012, 12, 14), ends_on=datetime.date(2012, 12, 3)
+        )

@@ -11,7 +11,13 @@ def wcit(conference_factory):
 
 def test_upsert_creates_then_changes_nothing_the_second_time(wcit, member_state_factory):
     russia = member_state_factory(itu_code="RUS")
-    arguments = dict(conference=wcit, number="RUS/27/7", action="ADD", proposers=[russia], source="s")
+    arguments = {
+        "conference": wcit,
+        "number": "RUS/27/7",
+        "action": "ADD",
+        "proposers": [russia],
+        "source": "s",
+    }
     proposal, changed = proposal_upsert(**arguments)
     updated_at = proposal.updated_at
     again, changed_again = proposal_upsert(**arguments)
@@ -32,11 +38,9 @@ def test_upsert_updates_changed_fields(wcit):
     assert (proposal.action, proposal.outcome) == ("MOD", "adopted")
 
 
-def test_proposals_without_number_are_told_apart_by_summary_and_proposers(
-    wcit, document_factory
-):
+def test_proposals_without_number_are_told_apart_by_summary_and_proposers(wcit, document_factory):
     td62 = document_factory(conference=wcit, symbol="TD 62")
-    common = dict(conference=wcit, document=td62, summary="Spam rules.", source="s")
+    common = {"conference": wcit, "document": td62, "summary": "Spam rules.", "source": "s"}
     proposal_upsert(**common, proposers_as_stated="Egypt")
     proposal_upsert(**common, proposers_as_stated="Portugal")
     proposal_upsert(**common, proposers_as_stated="Egypt")

@@ -1,0 +1,31 @@
+import pytest
+from django.urls import reverse
+
+
+def test_home_shows_conferences_and_counts(client, demo_data, django_assert_num_queries):
+    # Pinned: one query for the conferences with their counts, one for the latest
+    # documents, one for the total. An N+1 would grow with the 11 conferences.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "World Conference on International Telecommunications (Dubai 2012)" in body
+    assert "Leaked" in body and "TD 62" in body
+
+
+def test_home_counts_only_published_proposals_for_visitors(client, proposal_factory):
+    proposal_factory(published=True)
+    proposal_factory(published=False)
+    response = client.get(reverse("home"))
+    assert response.context["proposal_total"] == 1
+
+
+def test_home_has_an_empty_state(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "No conferences yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/admin/proposals/proposal/999999/change/"])
+def test_unknown_paths_are_not_found_or_redirect_to_login(client, db, path):
+    assert client.get(path).status_code in {404, 302}
