@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import models
 
+from proposals.models import Conference
+
 from .choices import MembershipStatus, SignatureStatus
 from .models import Delegation, GroupMembership, MemberState, RegionalGroup, SectorMember
 
@@ -157,8 +159,6 @@ def load_sector_members(report: Counter) -> None:
 def load_wcit12_signatures(report: Counter) -> None:
     """The named signers and non-signers of the WCIT-12 Final Acts. The full list was
     not found, so every other state's delegation is simply not recorded."""
-    from proposals.models import Conference
-
     facts = json.loads((DATA_DIR / "wcit12_signature_facts.json").read_text(encoding="utf-8"))
     wcit = Conference.objects.get(slug="wcit-12")
     named = [
