@@ -7,11 +7,16 @@ from .models import Conference, Document, Proposal
 def home(request):
     """Conferences with their headline figures, and the latest documents."""
     visible = Proposal.objects.visible_to(request.user)
-    conferences = Conference.objects.select_related("host_country").annotate(
-        proposal_count=Count(
-            "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
-        ),
-        document_count=Count("documents", distinct=True),
+    conferences = (
+        Conference.objects.select_related("host_country")
+        .annotate(
+            proposal_count=Count(
+                "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
+            ),
+            document_count=Count("documents", distinct=True),
+        )
+        # Explicit: Django leaves Meta.ordering out of aggregate queries.
+        .order_by("-starts_on", "slug")
     )
     latest_documents = Document.objects.select_related("conference").order_by("-created_at", "-pk")[
         :10

@@ -10,6 +10,8 @@ def test_home_shows_conferences_and_counts(client, demo_data, django_assert_num_
     body = response.content.decode()
     assert "World Conference on International Telecommunications (Dubai 2012)" in body
     assert "Leaked" in body and "TD 62" in body
+    slugs = [c.slug for c in response.context["conferences"]]
+    assert slugs[0] == "pp-22" and slugs[-1] == "wattc-88"  # newest first
 
 
 def test_home_counts_only_published_proposals_for_visitors(client, proposal_factory):
