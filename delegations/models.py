@@ -117,6 +117,10 @@ class GroupMembership(models.Model):
                 condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=F("since")),
                 name="groupmembership_until_after_since",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=MembershipStatus.values),
+                name="groupmembership_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +169,10 @@ class Delegation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["conference", "member_state"], name="delegation_unique_state_per_conference"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_final_acts__in=SignatureStatus.values),
+                name="delegation_signed_final_acts_valid",
             ),
         ]
 

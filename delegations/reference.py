@@ -128,16 +128,21 @@ def load_regional_groups(report: Counter) -> None:
                 # Palestine is in the League of Arab States but is not an ITU Member State.
                 report[("group members skipped (not ITU Member States)", "skipped")] += 1
                 continue
-            upsert(
-                GroupMembership,
-                report,
-                lookup={"group": group, "member_state": states[member["iso2"]], "since": None},
-                values={
-                    "status": membership_status(member["status"]),
-                    "status_in_source": member["status"],
-                    "source": member["source"],
-                },
+            state = states[member["iso2"]]
+            if GroupMembership.objects.filter(group=group, member_state=state).exists():
+                # Once a membership exists, curators own it: they may have dated it, split
+                # it into periods or corrected its status, and the undated file row must
+                # not undo or duplicate that.
+                report[(GroupMembership._meta.verbose_name_plural, "unchanged")] += 1
+                continue
+            GroupMembership.objects.create(
+                group=group,
+                member_state=state,
+                status=membership_status(member["status"]),
+                status_in_source=member["status"],
+                source=member["source"],
             )
+            report[(GroupMembership._meta.verbose_name_plural, "created")] += 1
 
 
 def load_sector_members(report: Counter) -> None:

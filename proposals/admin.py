@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import search
 from .models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
 
 
@@ -38,6 +39,10 @@ class DocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["base_document"]
     readonly_fields = ["sha256", "created_at", "updated_at"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search.index_documents(Document.objects.filter(pk=obj.pk))
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -70,3 +75,7 @@ class ProposalAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SponsorshipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.index_proposals(Proposal.objects.filter(pk=form.instance.pk))

@@ -3,8 +3,8 @@
 Two kinds of record, each carrying its source:
 - real proposal excerpts (PRG/29/1, RUS/27/7, ACP/12/01 ...) with their documents;
 - the WCIT-12 proposals that CDT's analysis of the leaked TD 62 names, one record per
-  proposer and topic, with the proposers as CDT words them. TD 62 gave no proposal
-  numbers in that analysis, so these records have none.
+  proposer and topic, with the proposers as CDT words them. That analysis gives no
+  proposal numbers, so these records have a source_key (cdt-td62/spam/POR) instead.
 
 Needs the reference data (load_reference) first. Idempotent: a second run changes nothing.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from delegations.models import MemberState, RegionalGroup, SectorMember
 from delegations.reference import upsert
 
+from . import search
 from .choices import Outcome, ProvisionKind, ProvisionStatus
 from .models import Conference, Document, Instrument, Provision, Topic
 from .services import Proposer, proposal_upsert
@@ -88,10 +89,13 @@ def load_demo(report: Counter) -> None:
             },
         )
 
+    search.index_documents(Document.objects.filter(pk__in=[d.pk for d in documents.values()]))
+
     for spec in data["proposals"]:
         _, changed = proposal_upsert(
             conference=conferences[spec["conference"]],
             number=spec["number"],
+            source_key=spec.get("source_key", ""),
             document=documents[(spec["conference"], spec["document"])],
             action=spec["action"],
             provision=demo_provision(spec["provision"], spec["source"], report),

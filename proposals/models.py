@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
@@ -14,7 +15,7 @@ from .choices import (
     ProvisionKind,
     ProvisionStatus,
 )
-from .querysets import ProposalQuerySet
+from .querysets import DocumentQuerySet, ProposalQuerySet
 
 
 class Conference(models.Model):
@@ -162,8 +163,13 @@ class Document(models.Model):
         max_length=20, choices=IngestStatus.choices, default=IngestStatus.METADATA_ONLY
     )
     source = models.TextField()
+    # Maintained by proposals.search, read by full-text search on PostgreSQL only. Its GIN
+    # index is made in a migration on PostgreSQL alone, so it is not declared here.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "date", "symbol"]
@@ -177,6 +183,9 @@ class Document(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(base_document=F("pk")), name="document_not_its_own_base"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=Origin.values), name="document_origin_valid"
             ),
         ]
 
@@ -204,11 +213,17 @@ class Proposal(models.Model):
 
     `number` is the ITU number (RUS/27/7, ACP/67A1/1), unique within a conference. It is
     empty when the proposal is known only from a secondary source that did not give it;
-    such records are identified by their document, summary and proposers as stated.
+    such a record has a `source_key` instead, also unique within the conference.
     """
 
     conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="proposals")
     number = models.CharField(max_length=50, blank=True, help_text="e.g. RUS/27/7")
+    source_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a proposal without an ITU number: a stable name for it within its "
+        "source, e.g. cdt-td62/spam/POR, so that reloading finds it again.",
+    )
     action = models.CharField(
         max_length=10, choices=Action.choices, blank=True, help_text="Empty where unknown."
     )
@@ -251,8 +266,18 @@ class Proposal(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
     )
     page = models.PositiveIntegerField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="The proposal of a later revision that replaces this one.",
+    )
     published = models.BooleanField(default=False)
     source = models.TextField(help_text="Where this record's facts come from.")
+    # See Document.search_vector.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -266,11 +291,36 @@ class Proposal(models.Model):
                 condition=~Q(number=""),
                 name="proposal_unique_number_per_conference",
             ),
+            models.UniqueConstraint(
+                fields=["conference", "source_key"],
+                condition=~Q(source_key=""),
+                name="proposal_unique_source_key_per_conference",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number="") | ~Q(source_key=""),
+                name="proposal_has_number_or_source_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(action="") | Q(action__in=Action.values), name="proposal_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="proposal_outcome_valid"
+            ),
             models.CheckConstraint(condition=Q(page__gte=1), name="proposal_page_positive"),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=F("pk")), name="proposal_not_superseded_by_itself"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number or f"{self.conference.slug} proposal {self.pk}"
+
+    @property
+    def url_key(self) -> str:
+        """The proposal's key in URLs, unique within its conference: the ITU number with
+        "-" for "/" (RUS/27/7 -> RUS-27-7), or the row id for a proposal without a number.
+        ITU numbers always start with a letter prefix, so the two never collide."""
+        return self.number.replace("/", "-") if self.number else str(self.pk)
 
 
 class Sponsorship(models.Model):

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+
+def sees_unpublished(user) -> bool:
+    """Curators (staff) see unpublished records; everyone else sees published ones only."""
+    return bool(user is not None and user.is_active and user.is_staff)
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -10,16 +15,36 @@ class ProposalQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What `user` may see: staff see everything, everyone else only published records."""
-        if user is not None and user.is_active and user.is_staff:
+        if sees_unpublished(user):
             return self
         return self.published()
 
-    def with_related(self):
-        """Shape the queryset for list pages: one query per relation, however many rows."""
+    def by_url_key(self, conference_slug: str, key: str):
+        """The inverse of Proposal.url_key."""
+        if key.isdigit():
+            return self.filter(conference__slug=conference_slug, pk=int(key))
+        return self.filter(conference__slug=conference_slug, number=key.replace("-", "/"))
+
+    def for_api(self, *, user):
+        """Everything a proposal's API representation reads, in a fixed number of
+        queries however many rows (pinned in tests). `user` decides which superseding
+        proposals may be shown."""
+        from .models import Sponsorship
+
         return self.select_related(
-            "conference", "provision__instrument", "document"
+            "conference", "provision__instrument", "document", "superseded_by__conference"
         ).prefetch_related(
-            "proposing_states", "proposing_groups", "proposing_sector_members", "topics"
+            Prefetch(
+                "sponsorships",
+                Sponsorship.objects.select_related(
+                    "member_state", "regional_group", "sector_member"
+                ).order_by("position"),
+            ),
+            "topics",
+            Prefetch(
+                "supersedes",
+                self.model.objects.visible_to(user).select_related("conference"),
+            ),
         )
 
     def backed_by(self, member_state, *, via_groups: bool = True):
@@ -51,3 +76,8 @@ class ProposalQuerySet(models.QuerySet):
             )
         )
         return self.filter(Q(directly) | Q(through_a_group)).annotate(backed_directly=directly)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_api(self):
+        return self.select_related("conference", "base_document")

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
+from . import search
 from .choices import Outcome
 from .models import Conference, Document, Proposal, Provision, Sponsorship, Topic
 
@@ -19,6 +20,7 @@ def proposal_upsert(
     *,
     conference: Conference,
     number: str = "",
+    source_key: str = "",
     document: Document | None = None,
     action: str = "",
     provision: Provision | None = None,
@@ -34,24 +36,24 @@ def proposal_upsert(
     published: bool = False,
     source: str,
 ) -> tuple[Proposal, bool]:
-    """Create or update one proposal and return it with whether anything changed.
+    """Create or update one proposal from what a source says about it, and return it with
+    whether anything changed.
 
-    A proposal is found by its ITU number within the conference. One without a number
-    (known only from a secondary source) is found by its document, summary and proposers
-    as stated. Running this twice with the same arguments changes nothing, so loaders and
-    tasks can be re-run safely.
+    The proposal is found by its ITU number within the conference, or, without one, by its
+    `source_key`. What the source says overwrites, but an empty value (or an unknown
+    outcome) never blanks what is there: it means the source is silent, and a curator may
+    have filled the field in. `published` applies to a new proposal only, since publishing
+    is a curator's decision; topics are added, never removed; proposers, when given, are
+    exactly these. Running this twice with the same arguments changes nothing.
     """
-    if number:
-        lookup = {"conference": conference, "number": number}
-    else:
-        lookup = {
-            "conference": conference,
-            "number": "",
-            "document": document,
-            "summary": summary,
-            "proposers_as_stated": proposers_as_stated,
-        }
+    if not number and not source_key:
+        raise ValueError("A proposal needs its ITU number or, without one, a source_key.")
+    if document is not None and document.conference_id != conference.pk:
+        raise ValueError(f"{document} is not a document of {conference.slug}.")
+    lookup = {"conference": conference}
+    lookup.update({"number": number} if number else {"number": "", "source_key": source_key})
     values = {
+        "source_key": source_key,
         "document": document,
         "action": action,
         "provision": provision,
@@ -59,31 +61,35 @@ def proposal_upsert(
         "reasons": reasons,
         "summary": summary,
         "proposers_as_stated": proposers_as_stated,
-        "outcome": outcome,
+        "outcome": "" if outcome == Outcome.UNKNOWN else outcome,
         "outcome_source": outcome_source,
         "page": page,
-        "published": published,
         "source": source,
     }
+    given = {name: value for name, value in values.items() if value not in ("", None)}
+
     proposal = Proposal.objects.select_for_update().filter(**lookup).first()
     if proposal is None:
-        proposal = Proposal.objects.create(**{**values, **lookup})
+        proposal = Proposal.objects.create(**{**given, **lookup, "published": published})
         changed = True
     else:
-        changed_fields = [
-            name for name, value in values.items() if getattr(proposal, name) != value
-        ]
+        changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]
         for name in changed_fields:
-            setattr(proposal, name, values[name])
+            setattr(proposal, name, given[name])
         if changed_fields:
             proposal.save(update_fields=[*changed_fields, "updated_at"])
         changed = bool(changed_fields)
 
-    changed |= proposal_set_proposers(proposal=proposal, proposers=proposers)
-    wanted_topics = {topic.pk for topic in topics}
-    if set(proposal.topics.values_list("pk", flat=True)) != wanted_topics:
-        proposal.topics.set(wanted_topics)
+    if proposers:
+        changed |= proposal_set_proposers(proposal=proposal, proposers=proposers)
+    missing_topics = {topic.pk for topic in topics} - set(
+        proposal.topics.values_list("pk", flat=True)
+    )
+    if missing_topics:
+        proposal.topics.add(*missing_topics)
         changed = True
+    if changed:
+        search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
     return proposal, changed
 
 

@@ -30,9 +30,9 @@ def test_regions_are_filled_only_where_a_source_gives_them():
     assert MemberState.objects.get(iso2="HU").region == "B"
 
 
-def test_every_group_member_is_a_known_member_state():
-    # The foreign key makes an unknown state impossible; what can go wrong is a row
-    # skipped or misread, so count the members per group against the source files.
+def test_every_row_of_the_member_files_becomes_a_membership():
+    # Every group member is a known state by construction (a foreign key); what can go
+    # wrong is a row skipped or misread, so count against the source files.
     counts = {group.code: group.memberships.count() for group in RegionalGroup.objects.all()}
     assert counts["CEPT"] == 48
     assert counts["ATU"] == 46
@@ -128,3 +128,17 @@ def test_load_reference_restores_a_sourced_value_that_was_changed():
     MemberState.objects.filter(iso2="RU").update(itu_code="XXX")
     call_command("load_reference", stdout=io.StringIO())
     assert MemberState.objects.get(iso2="RU").itu_code == "RUS"
+
+
+def test_reload_keeps_membership_dates_a_curator_filled_in():
+    import datetime
+
+    membership = GroupMembership.objects.get(group__code="CEPT", member_state__iso2="RU")
+    membership.since = datetime.date(1992, 1, 1)
+    membership.until = datetime.date(2022, 12, 31)
+    membership.save()
+    call_command("load_reference", stdout=io.StringIO())
+    kept = GroupMembership.objects.filter(group__code="CEPT", member_state__iso2="RU")
+    assert [(m.since, m.until) for m in kept] == [
+        (datetime.date(1992, 1, 1), datetime.date(2022, 12, 31))
+    ]

@@ -56,7 +56,7 @@ def test_rejects_a_boolean_it_cannot_read(tmp_path):
     assert "DJANGO_DEBUG must be true or false" in result.stderr
 
 
-def test_without_a_broker_tasks_run_in_process(settings):
+def test_without_a_broker_tasks_run_in_process():
     # The test run itself may have a broker; read the rule from a fresh child process.
     result = manage(
         "shell",

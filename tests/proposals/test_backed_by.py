@@ -61,6 +61,16 @@ def test_leaves_out_other_states_and_other_groups(
     assert not Proposal.objects.backed_by(russia).exists()
 
 
+def test_leaves_out_common_proposals_of_groups_it_is_not_in(
+    world, member_state_factory, regional_group_factory, membership_factory
+):
+    russia, _, _, proposal = world
+    other_group = regional_group_factory()
+    membership_factory(group=other_group, member_state=member_state_factory())
+    proposal(other_group)
+    assert not Proposal.objects.backed_by(russia).exists()
+
+
 def test_leaves_out_groups_the_state_only_observes(
     world, regional_group_factory, membership_factory
 ):

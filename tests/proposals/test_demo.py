@@ -39,6 +39,18 @@ def test_every_demo_record_has_a_source_and_proposers():
 def test_numbers_unknown_to_the_sources_stay_empty():
     # The WRC-12 and WRC-15 drafts carry placeholder numbers (EUR/XXA2/1, EUR/XX/1).
     assert not Proposal.objects.filter(number__contains="XX").exists()
+    numberless = Proposal.objects.filter(number="")
+    assert numberless.count() == 45
+    assert not numberless.filter(source_key="").exists()
+
+
+def test_load_demo_keeps_curated_fields():
+    proposal = Proposal.objects.get(source_key="cdt-td62/child-protection/RUS")
+    Proposal.objects.filter(pk=proposal.pk).update(summary="Curated.", outcome="withdrawn")
+    call_command("load_demo", stdout=io.StringIO())
+    assert Proposal.objects.filter(source_key="cdt-td62/child-protection/RUS").count() == 1
+    proposal.refresh_from_db()
+    assert proposal.outcome == "withdrawn"
 
 
 def test_load_demo_is_idempotent():

@@ -15,10 +15,22 @@ def test_the_same_number_may_recur_at_another_conference(proposal_factory):
     proposal_factory(number="ACP/12/1")  # a different conference each
 
 
-def test_several_proposals_without_a_number_may_share_a_conference(proposal_factory):
-    first = proposal_factory(number="")
-    proposal_factory(conference=first.conference, number="")
+def test_proposals_without_a_number_need_distinct_source_keys(proposal_factory):
+    first = proposal_factory(number="", source_key="cdt-td62/spam/EGY")
+    proposal_factory(conference=first.conference, number="", source_key="cdt-td62/spam/POR")
     assert first.conference.proposals.count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        proposal_factory(conference=first.conference, number="", source_key="cdt-td62/spam/EGY")
+
+
+def test_a_proposal_has_a_number_or_a_source_key(proposal_factory):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        proposal_factory(number="", source_key="")
+
+
+def test_rejects_an_action_that_is_not_an_itu_symbol(proposal_factory):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        proposal_factory(action="DELETE")
 
 
 def test_page_must_be_positive(proposal_factory):

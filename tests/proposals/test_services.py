@@ -28,7 +28,7 @@ def test_upsert_creates_then_changes_nothing_the_second_time(wcit, member_state_
     assert Proposal.objects.count() == 1
 
 
-def test_upsert_updates_changed_fields(wcit):
+def test_upsert_updates_what_the_source_now_says(wcit):
     proposal_upsert(conference=wcit, number="RUS/27/7", action="ADD", source="s")
     proposal, changed = proposal_upsert(
         conference=wcit, number="RUS/27/7", action="MOD", outcome="adopted", source="s"
@@ -38,13 +38,41 @@ def test_upsert_updates_changed_fields(wcit):
     assert (proposal.action, proposal.outcome) == ("MOD", "adopted")
 
 
-def test_proposals_without_number_are_told_apart_by_summary_and_proposers(wcit, document_factory):
+def test_proposals_without_a_number_are_found_by_their_source_key(wcit, document_factory):
     td62 = document_factory(conference=wcit, symbol="TD 62")
     common = {"conference": wcit, "document": td62, "summary": "Spam rules.", "source": "s"}
-    proposal_upsert(**common, proposers_as_stated="Egypt")
-    proposal_upsert(**common, proposers_as_stated="Portugal")
-    proposal_upsert(**common, proposers_as_stated="Egypt")
+    proposal_upsert(**common, source_key="cdt-td62/spam/EGY")
+    proposal_upsert(**common, source_key="cdt-td62/spam/POR")
+    egypt, _ = proposal_upsert(**common, source_key="cdt-td62/spam/EGY")
     assert Proposal.objects.count() == 2
+    # A curator rewrites the summary; reloading finds the same record, not a new one.
+    Proposal.objects.filter(pk=egypt.pk).update(summary="Curated summary.")
+    proposal_upsert(**common, source_key="cdt-td62/spam/EGY")
+    assert Proposal.objects.count() == 2
+
+
+def test_a_proposal_needs_a_number_or_a_source_key(wcit):
+    with pytest.raises(ValueError, match="source_key"):
+        proposal_upsert(conference=wcit, source="s")
+
+
+def test_the_document_must_belong_to_the_conference(wcit, document_factory):
+    elsewhere = document_factory()
+    with pytest.raises(ValueError, match="not a document of"):
+        proposal_upsert(conference=wcit, number="RUS/27/7", document=elsewhere, source="s")
+
+
+def test_reloading_keeps_what_curators_decided(wcit, topic_factory):
+    spam, cyber = topic_factory(), topic_factory()
+    arguments = {"conference": wcit, "number": "RUS/27/7", "topics": [spam], "source": "s"}
+    proposal, _ = proposal_upsert(**arguments, published=True)
+    Proposal.objects.filter(pk=proposal.pk).update(outcome="not-adopted", published=False)
+    proposal.topics.add(cyber)
+    _, changed = proposal_upsert(**arguments, published=True)
+    proposal.refresh_from_db()
+    assert not changed
+    assert (proposal.outcome, proposal.published) == ("not-adopted", False)
+    assert set(proposal.topics.all()) == {spam, cyber}
 
 
 def test_set_proposers_keeps_order_and_removes_the_rest(

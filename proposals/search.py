@@ -1,0 +1,136 @@
+"""Full-text search over proposals and documents.
+
+On PostgreSQL: a stored, weighted tsvector per row (kept current by `index_proposals` and
+`index_documents`, which the services call after every write), a GIN index, websearch
+syntax ("quoted phrases", OR, -exclusion), ranking and highlighted snippets.
+
+On SQLite (the laptop default): every plain word must appear in one of the same fields,
+a word with a leading "-" must not, and snippets are highlighted in Python. For plain
+words that gives the same matches, without stemming.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
+
+CONFIG = "english"
+PROPOSAL_FIELDS = ("number", "text", "summary", "proposers_as_stated", "reasons")
+DOCUMENT_FIELDS = ("symbol", "title", "source_line", "extracted_text")
+MARK_START, MARK_STOP = "<mark>", "</mark>"
+# ts_headline does not escape the text around its marks, so PostgreSQL marks matches with
+# two private-use characters and `render_snippet` escapes the text before swapping them
+# for <mark> tags.
+SENTINEL_START, SENTINEL_STOP = "\ue000", "\ue001"
+
+
+def postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def proposal_vector() -> SearchVector:
+    return (
+        SearchVector("number", weight="A", config=CONFIG)
+        + SearchVector("text", "summary", "proposers_as_stated", weight="B", config=CONFIG)
+        + SearchVector("reasons", weight="C", config=CONFIG)
+    )
+
+
+def document_vector() -> SearchVector:
+    return SearchVector("symbol", "title", weight="A", config=CONFIG) + SearchVector(
+        "source_line", "extracted_text", weight="B", config=CONFIG
+    )
+
+
+def index_proposals(queryset: QuerySet) -> None:
+    """Recompute the search vectors of these proposals (PostgreSQL; no-op elsewhere)."""
+    if postgres():
+        queryset.update(search_vector=proposal_vector())
+
+
+def index_documents(queryset: QuerySet) -> None:
+    if postgres():
+        queryset.update(search_vector=document_vector())
+
+
+def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_of) -> QuerySet:
+    """Filter `queryset` to rows matching `query`, annotated with `rank_score` (an integer,
+    higher is better, so cursor pagination can order by it) and `snippet_raw`: the
+    database's headline on PostgreSQL, None elsewhere. `snippet()` turns either into HTML."""
+    if postgres():
+        parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
+        return queryset.filter(search_vector=parsed).annotate(
+            rank_score=Cast(SearchRank(F("search_vector"), parsed) * 1_000_000, IntegerField()),
+            snippet_raw=SearchHeadline(
+                snippet_of,
+                parsed,
+                config=CONFIG,
+                start_sel=SENTINEL_START,
+                stop_sel=SENTINEL_STOP,
+                max_fragments=2,
+            ),
+        )
+    include, exclude = plain_words(query)
+    for word in include:
+        queryset = queryset.filter(any_field_contains(fields, word))
+    for word in exclude:
+        queryset = queryset.exclude(any_field_contains(fields, word))
+    return queryset.annotate(
+        rank_score=Value(0, IntegerField()), snippet_raw=Value(None, CharField())
+    )
+
+
+def proposal_snippet_source():
+    return Coalesce(NullIf("text", Value("")), "summary")
+
+
+def document_snippet_source():
+    return Coalesce(NullIf("extracted_text", Value("")), "title")
+
+
+def plain_words(query: str) -> tuple[list[str], list[str]]:
+    include, exclude = [], []
+    for token in re.findall(r'-?"[^"]*"|\S+', query):
+        negative = token.startswith("-")
+        word = token.lstrip("-").strip('"').strip()
+        if not word or word.upper() == "OR":
+            continue
+        (exclude if negative else include).append(word)
+    return include, exclude
+
+
+def any_field_contains(fields: tuple[str, ...], word: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def snippet(row, text: str, query: str) -> str:
+    """Safe HTML for a search hit: the database's headline where there is one, else ours."""
+    raw = getattr(row, "snippet_raw", None)
+    if raw:
+        return (
+            html.escape(raw).replace(SENTINEL_START, MARK_START).replace(SENTINEL_STOP, MARK_STOP)
+        )
+    return highlight(text, query)
+
+
+def highlight(text: str, query: str, *, width: int = 240) -> str:
+    """A snippet of `text` around the first matched word, escaped, with the words marked:
+    the SQLite counterpart of PostgreSQL's ts_headline."""
+    words, _ = plain_words(query)
+    if not text or not words:
+        return html.escape(text[:width])
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    match = pattern.search(text)
+    start = max(0, match.start() - width // 3) if match else 0
+    window = text[start : start + width]
+    marked = pattern.sub(lambda m: f"\0{m.group(0)}\1", window)
+    escaped = html.escape(marked).replace("\0", MARK_START).replace("\1", MARK_STOP)
+    return ("…" if start else "") + escaped + ("…" if start + width < len(text) else "")
