@@ -76,6 +76,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
+    "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "itutracker",
     "delegations",
     "proposals",
@@ -84,8 +90,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "itutracker.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every non-streamed response, and 304 for a matching conditional GET.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,6 +160,79 @@ STORAGES = {
     },
 }
 
+# The address the site is reached at, for absolute links written without a request
+# (the dataset exports).
+SITE_URL = os.environ.get("ITUTRACKER_SITE_URL", "http://127.0.0.1:8000")
+
+# Throttling counts requests in the cache, so production shares one Redis cache between
+# its processes; a laptop's single process is fine with memory.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Everything is readable; writing needs a token (the upload endpoint, for curators).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "itutracker.rest.CSVRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "itutracker.rest.SmallListPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/min"),
+        "user": os.environ.get("API_USER_RATE", "1200/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ITU Proposal Tracker API",
+    "DESCRIPTION": (
+        "Who proposed what at ITU conferences, on which provision, in which document "
+        "(leaked or official), and what became of it. Read-only and public for published "
+        "records; a token raises the rate limit. Every list answers CSV too: ?format=csv."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation's scripts are served from this site, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "delegations.choices.MembershipStatus",
+        "SignatureStatusEnum": "delegations.choices.SignatureStatus",
+        "GroupKindEnum": "delegations.choices.GroupKind",
+        "ProvisionStatusEnum": "proposals.choices.ProvisionStatus",
+        "ProvisionKindEnum": "proposals.choices.ProvisionKind",
+        "InstrumentKindEnum": "proposals.choices.InstrumentKind",
+        "ConferenceKindEnum": "proposals.choices.ConferenceKind",
+        "DocumentKindEnum": "proposals.choices.DocumentKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itutracker.rest.add_error_responses",
+    ],
+}
+
+# Browsers may read the API from any origin; nothing else crosses origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+
 # HTTPS. On by default whenever DEBUG is off; DJANGO_HTTPS=false is for a deployment
 # that is reached over plain HTTP on a private network only.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -182,6 +265,12 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # Redis re-delivers an unacknowledged task after the visibility timeout, so it must
 # outlast the longest task or a running task would be handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BEAT_SCHEDULE = {
+    "regenerate-exports": {
+        "task": "proposals.tasks.regenerate_exports",
+        "schedule": env_int("ITUTRACKER_EXPORT_INTERVAL_SECONDS", 6 * 3600),
+    },
+}
 
 LOGGING = {
     "version": 1,

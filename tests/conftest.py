@@ -59,6 +59,33 @@ def demo_data(reference_data):
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttling counts requests in the cache; start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def curator_api(db, django_user_model):
+    """An API client holding a staff user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = django_user_model.objects.create_user("curator", password="x", is_staff=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
 @pytest.fixture
 def member_state_factory(db):
     return factories.MemberStateFactory

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from proposals.exports import exports_write
+
 ADMIN_USERNAME = "admin"
 
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         call_command("load_reference", stdout=self.stdout)
         self.step("Loading the demo data")
         call_command("load_demo", stdout=self.stdout)
+        self.step("Writing the dataset exports")
+        for path in exports_write():
+            self.stdout.write(f"  {path}")
         if not settings.DEBUG:
             # runserver serves static files itself only in DEBUG; otherwise WhiteNoise
             # serves the collected copies.

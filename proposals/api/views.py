@@ -1,0 +1,304 @@
+import datetime
+
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from itutracker.rest import CSVStreamMixin, CursorPagination, SmallListPagination, columns
+
+from ..exports import EXPORTS, exports_dir
+from ..filters import (
+    ConferenceFilterSet,
+    DocumentFilterSet,
+    InstrumentFilterSet,
+    ProposalFilterSet,
+    ProvisionFilterSet,
+    TopicFilterSet,
+)
+from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
+from .serializers import (
+    DOCUMENT_CSV_COLUMNS,
+    PROPOSAL_CSV_COLUMNS,
+    ConferenceSerializer,
+    DocumentSerializer,
+    InstrumentSerializer,
+    ProposalSerializer,
+    ProvisionSerializer,
+    TopicSerializer,
+)
+
+
+class LastModifiedMixin:
+    """Sends Last-Modified on a record, so that a conditional GET can answer 304."""
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        response = Response(self.get_serializer(record).data)
+        response["Last-Modified"] = http_date(record.updated_at.timestamp())
+        return response
+
+
+PROPOSAL_EXAMPLES = [
+    OpenApiExample(
+        "What Russia backed, directly or through its groups, as CSV",
+        value=None,
+        parameter_only=("proposer", "query"),
+        description="?proposer=RUS&via_groups=true&format=csv",
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Proposals",
+        description="Published proposals, newest first, or by relevance with q=. Filters "
+        "combine; repeat conference, topic, action or outcome to match any of the values. "
+        "Add ?format=csv (or Accept: text/csv) for the whole filtered list as CSV.",
+        examples=PROPOSAL_EXAMPLES,
+    ),
+    retrieve=extend_schema(
+        summary="One proposal",
+        parameters=[
+            OpenApiParameter(
+                "key",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Conference slug, then the ITU number with - for /: "
+                "wcit-12/RUS-27-7. A proposal without a number has its id instead.",
+            )
+        ],
+    ),
+)
+class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """Proposals with their proposers, provision, topics, source document and outcome."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilterSet
+    pagination_class = CursorPagination
+    lookup_field = "key"
+    lookup_value_regex = r"[^/]+/[^/.]+"
+    csv_columns = PROPOSAL_CSV_COLUMNS
+
+    def get_queryset(self):
+        user = self.request.user
+        return Proposal.objects.visible_to(user).for_api(user=user)
+
+    def get_object(self):
+        conference_slug, _, key = self.kwargs["key"].partition("/")
+        proposal = self.get_queryset().by_url_key(conference_slug, key).first()
+        if proposal is None:
+            raise Http404
+        return proposal
+
+
+class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """Conference documents, with their origin (leaked or official) and provenance."""
+
+    queryset = Document.objects.for_api()
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+    pagination_class = CursorPagination
+    csv_columns = DOCUMENT_CSV_COLUMNS
+
+
+class ConferenceViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """ITU conferences, with dates, venues and the instruments they revise."""
+
+    queryset = (
+        Conference.objects.select_related("host_country")
+        .prefetch_related("instruments")
+        .order_by("-starts_on", "slug")
+    )
+    serializer_class = ConferenceSerializer
+    filterset_class = ConferenceFilterSet
+    pagination_class = SmallListPagination
+    lookup_field = "slug"
+    csv_columns = columns(
+        "slug", "name", "kind", "city", "host_country", "starts_on", "ends_on", "url"
+    )
+
+
+class InstrumentViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """Treaty instruments and bodies of resolutions that proposals amend."""
+
+    queryset = Instrument.objects.select_related("adopted_at").order_by("slug")
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilterSet
+    pagination_class = SmallListPagination
+    lookup_field = "slug"
+    csv_columns = columns("slug", "short_name", "name", "kind", "adopted_at", "url")
+
+
+class ProvisionViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """Articles, provisions and resolutions, including those known only as proposed new."""
+
+    queryset = Provision.objects.select_related("instrument", "article").order_by(
+        "instrument__slug", "id"
+    )
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilterSet
+    pagination_class = SmallListPagination
+    csv_columns = columns(
+        "instrument", "number", "kind", "status", "article", "margin_number", "title", "url"
+    )
+
+
+class TopicViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
+    """The policy topics proposals are grouped under."""
+
+    queryset = Topic.objects.order_by("name")
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilterSet
+    pagination_class = SmallListPagination
+    lookup_field = "slug"
+    csv_columns = columns("slug", "name", "description", "url")
+
+
+# Each breakdown: the output keys and the fields they are read from.
+AGGREGATES = {
+    "conference": {"conference": "conference__slug"},
+    "action": {"action": "action"},
+    "topic": {"topic": "topics__slug"},
+    "provision": {"instrument": "provision__instrument__slug", "provision": "provision__number"},
+}
+# These count sponsorships, one row per proposer.
+PROPOSER_AGGREGATES = {
+    "proposer": {},
+    "proposer-topic": {"topic": "proposal__topics__slug"},
+}
+PROPOSER_FIELDS = {
+    "member_state": "member_state__itu_code",
+    "regional_group": "regional_group__code",
+    "sector_member": "sector_member__slug",
+}
+
+
+class AggregateRowSerializer(serializers.Serializer):
+    """One cell of an aggregate; only the keys of the chosen breakdown are present."""
+
+    proposer_kind = serializers.CharField(required=False)
+    proposer = serializers.CharField(required=False)
+    conference = serializers.CharField(required=False, allow_null=True)
+    action = serializers.CharField(required=False, allow_null=True)
+    topic = serializers.CharField(required=False, allow_null=True)
+    instrument = serializers.CharField(required=False, allow_null=True)
+    provision = serializers.CharField(required=False, allow_null=True)
+    count = serializers.IntegerField()
+
+
+@extend_schema(
+    summary="Proposal counts",
+    description="Counts of the proposals that match the same filters as /proposals/, broken "
+    "down by one of: " + ", ".join([*AGGREGATES, *PROPOSER_AGGREGATES]) + ".",
+    parameters=[
+        OpenApiParameter(
+            "by",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            enum=[*AGGREGATES, *PROPOSER_AGGREGATES],
+        )
+    ],
+    responses=AggregateRowSerializer(many=True),
+)
+class AggregateView(generics.GenericAPIView):
+    filterset_class = ProposalFilterSet
+    serializer_class = AggregateRowSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Proposal.objects.visible_to(self.request.user)
+
+    def get(self, request, by: str):
+        if by not in AGGREGATES and by not in PROPOSER_AGGREGATES:
+            raise Http404
+        # A plain queryset of the matching ids, so that the filters' annotations do not
+        # leak into the GROUP BY.
+        matching = Proposal.objects.filter(
+            pk__in=self.filter_queryset(self.get_queryset()).values("pk")
+        )
+        if by in AGGREGATES:
+            keys = AGGREGATES[by]
+            rows = (
+                matching.values(*keys.values())
+                .annotate(count=Count("pk", distinct=True))
+                .order_by("-count", *keys.values())
+            )
+            return Response([rename(row, keys) for row in rows])
+        keys = PROPOSER_AGGREGATES[by]
+        fields = [*PROPOSER_FIELDS.values(), *keys.values()]
+        rows = (
+            Sponsorship.objects.filter(proposal__in=matching)
+            .values(*fields)
+            .annotate(count=Count("proposal", distinct=True))
+            .order_by("-count", *fields)
+        )
+        return Response([proposer_row(row, keys) for row in rows])
+
+
+def rename(row: dict, keys: dict[str, str]) -> dict:
+    return {**{name: row[field] for name, field in keys.items()}, "count": row["count"]}
+
+
+def proposer_row(row: dict, keys: dict[str, str]) -> dict:
+    kind, field = next((k, f) for k, f in PROPOSER_FIELDS.items() if row[f] is not None)
+    return {"proposer_kind": kind, "proposer": row[field], **rename(row, keys)}
+
+
+class ExportSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    generated_at = serializers.DateTimeField()
+    url = serializers.URLField()
+
+
+class ExportListView(APIView):
+    """The complete published dataset as files (CSV and JSON Lines), regenerated by a
+    periodic job."""
+
+    @extend_schema(summary="Dataset dumps", responses=ExportSerializer(many=True))
+    def get(self, request):
+        rows = []
+        for name in EXPORTS:
+            path = exports_dir() / name
+            if not path.exists():
+                continue
+            stat = path.stat()
+            rows.append(
+                {
+                    "name": name,
+                    "size": stat.st_size,
+                    "generated_at": datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC),
+                    "url": request.build_absolute_uri(reverse("api:export-file", args=[name])),
+                }
+            )
+        return Response(ExportSerializer(rows, many=True).data)
+
+
+class ExportFileView(APIView):
+    @extend_schema(
+        summary="One dataset dump",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(EXPORTS))
+        ],
+    )
+    def get(self, request, name: str):
+        path = exports_dir() / name
+        # Only the known names: nothing else in the folder is reachable.
+        if name not in EXPORTS or not path.exists():
+            raise Http404
+        content_type = "text/csv" if name.endswith(".csv") else "application/jsonl"
+        return FileResponse(
+            path.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        )

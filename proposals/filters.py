@@ -1,0 +1,184 @@
+"""FilterSets for the proposals models, shared by the REST API and the analyst pages, so
+that a filter that works in the browser works in the API under the same name."""
+
+import django_filters
+from django.db.models import Q
+
+from delegations.filters import (
+    KeysFilter,
+    KnownValueFilter,
+    ProposerFilter,
+    StrictBooleanFilter,
+    UTCDateTimeFilter,
+    unknown,
+)
+from delegations.models import MemberState, RegionalGroup, SectorMember
+
+from . import search
+from .choices import (
+    Action,
+    ConferenceKind,
+    DocumentKind,
+    Origin,
+    Outcome,
+    ProvisionKind,
+    ProvisionStatus,
+)
+from .models import Conference, Document, Instrument, Proposal, Provision, Topic
+
+SEARCH_HELP = (
+    'Full-text search. On PostgreSQL: stemmed, ranked, with web-search syntax: "a phrase", '
+    "either OR other, -excluded."
+)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`: a bounded, NUL-free string, handed to proposals.search."""
+
+    def __init__(self, *, fields, snippet_of, **kwargs):
+        super().__init__(max_length=300, label=SEARCH_HELP, **kwargs)
+        self.search_fields = fields
+        self.snippet_of = snippet_of
+
+    def filter(self, queryset, value):
+        if not value or not value.strip():
+            return queryset
+        return search.search(
+            queryset, value, fields=self.search_fields, snippet_of=self.snippet_of()
+        )
+
+
+class ProposalFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=search.PROPOSAL_FIELDS, snippet_of=search.proposal_snippet_source)
+    conference = KeysFilter(
+        field_name="conference__slug",
+        to_field_name="slug",
+        queryset=Conference.objects.all(),
+        error_messages=unknown("conference"),
+    )
+    proposer = ProposerFilter(
+        method="filter_proposer",
+        label="Proposer: a member state's ITU or ISO code, a group code or a sector member",
+    )
+    via_groups = StrictBooleanFilter(
+        method="filter_nothing",
+        label="With proposer=<member state>: include the common proposals of the groups it "
+        "belonged to at the time",
+    )
+    group = KeysFilter(
+        field_name="proposing_groups__code",
+        to_field_name="code",
+        queryset=RegionalGroup.objects.all(),
+        error_messages=unknown("regional group"),
+        label="Tabled by this regional group (code)",
+    )
+    topic = KeysFilter(
+        field_name="topics__slug",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        error_messages=unknown("topic"),
+    )
+    action = django_filters.MultipleChoiceFilter(choices=Action.choices)
+    instrument = django_filters.ModelChoiceFilter(
+        field_name="provision__instrument",
+        to_field_name="slug",
+        queryset=Instrument.objects.all(),
+        error_messages=unknown("instrument"),
+    )
+    provision = KnownValueFilter(
+        field_name="provision__number",
+        known_in=Provision.objects.all(),
+        lookup="number",
+        what="provision",
+        label="Provision number, e.g. 1.3 (combine with instrument to be exact)",
+    )
+    article = KnownValueFilter(
+        method="filter_article",
+        known_in=Provision.objects.filter(kind=ProvisionKind.ARTICLE),
+        lookup="number",
+        what="article",
+        label="Article number, e.g. 3A: proposals on the article or any provision in it",
+    )
+    document = django_filters.ModelChoiceFilter(
+        queryset=Document.objects.all(), error_messages=unknown("document")
+    )
+    origin = django_filters.ChoiceFilter(field_name="document__origin", choices=Origin.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices)
+    date = django_filters.DateFromToRangeFilter(
+        field_name="document__date", label="Document date range (date_after, date_before)"
+    )
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Proposal
+        fields: list[str] = []
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_proposer
+
+    def filter_proposer(self, queryset, name, value):
+        if isinstance(value, MemberState):
+            via_groups = bool(self.form.cleaned_data.get("via_groups"))
+            return queryset.backed_by(value, via_groups=via_groups)
+        if isinstance(value, RegionalGroup):
+            return queryset.filter(proposing_groups=value)
+        if isinstance(value, SectorMember):
+            return queryset.filter(proposing_sector_members=value)
+        return queryset
+
+    def filter_article(self, queryset, name, value):
+        return queryset.filter(
+            Q(provision__article__number=value)
+            | Q(provision__number=value, provision__kind=ProvisionKind.ARTICLE)
+        )
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=search.DOCUMENT_FIELDS, snippet_of=search.document_snippet_source)
+    conference = KeysFilter(
+        field_name="conference__slug",
+        to_field_name="slug",
+        queryset=Conference.objects.all(),
+        error_messages=unknown("conference"),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices)
+    origin = django_filters.ChoiceFilter(choices=Origin.choices)
+    date = django_filters.DateFromToRangeFilter(label="Date range (date_after, date_before)")
+    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+
+class ConferenceFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=ConferenceKind.choices)
+
+    class Meta:
+        model = Conference
+        fields = ["kind"]
+
+
+class InstrumentFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Instrument
+        fields = ["kind"]
+
+
+class ProvisionFilterSet(django_filters.FilterSet):
+    instrument = django_filters.ModelChoiceFilter(
+        to_field_name="slug",
+        queryset=Instrument.objects.all(),
+        error_messages=unknown("instrument"),
+    )
+    status = django_filters.ChoiceFilter(choices=ProvisionStatus.choices)
+
+    class Meta:
+        model = Provision
+        fields = ["instrument", "kind", "status"]
+
+
+class TopicFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Topic
+        fields: list[str] = []

@@ -1,0 +1,47 @@
+import pytest
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+def test_member_state_by_iso_code_in_any_case(api):
+    body = api.get("/api/v1/member-states/ru/").json()
+    assert body["url"] == "http://testserver/api/v1/member-states/RU/"
+    assert body["itu_code"] == "RUS"
+    assert {m["group"] for m in body["memberships"]} == {"RCC", "CEPT"}
+
+
+def test_unknown_member_state_is_not_found(api):
+    assert api.get("/api/v1/member-states/ZZ/").status_code == 404
+
+
+def test_regional_group_lists_its_members(api):
+    body = api.get("/api/v1/regional-groups/rcc/").json()
+    assert body["code"] == "RCC"
+    statuses = {m["iso2"]: m["status"] for m in body["members"]}
+    assert statuses["RU"] == "full" and statuses["BG"] == "observer"
+
+
+def test_member_states_filter_by_group_and_region(api):
+    cept = api.get("/api/v1/member-states/", {"group": "CEPT", "page_size": 200}).json()
+    assert cept["count"] == 48
+    in_b = api.get("/api/v1/member-states/", {"region": "B", "group": "CEPT"}).json()
+    assert in_b["count"] > 0 and all(r["region"] == "B" for r in in_b["results"])
+    assert api.get("/api/v1/member-states/", {"group": "NOPE"}).status_code == 400
+    assert api.get("/api/v1/member-states/", {"region": "F"}).status_code == 400
+
+
+def test_wcit12_non_signers(api):
+    rows = api.get(
+        "/api/v1/delegations/", {"conference": "wcit-12", "signed_final_acts": "not-signed"}
+    ).json()["results"]
+    assert sorted(r["member_state"] for r in rows) == [
+        "AU",
+        "CA",
+        "DE",
+        "GB",
+        "IN",
+        "JP",
+        "NZ",
+        "US",
+    ]
+    assert api.get("/api/v1/delegations/", {"member_state": "XX"}).status_code == 400

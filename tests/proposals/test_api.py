@@ -1,0 +1,215 @@
+"""The proposals endpoints: what journalists query, filter, cite and download."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from proposals.models import Proposal
+from proposals.services import proposal_set_proposers
+
+LIST = "/api/v1/proposals/"
+
+
+def numbers(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {row["number"] for row in response.json()["results"]}
+
+
+# --- Visibility and natural keys ----------------------------------------------------
+
+
+def test_anonymous_users_see_published_proposals_only(api, proposal_factory):
+    proposal_factory(number="PUB/1/1", published=True)
+    hidden = proposal_factory(number="HID/1/1", published=False)
+    assert numbers(api.get(LIST)) == {"PUB/1/1"}
+    detail = f"/api/v1/proposals/{hidden.conference.slug}/HID-1-1/"
+    assert api.get(detail).status_code == 404  # not 403: its existence does not leak
+
+
+def test_curators_with_a_token_see_unpublished_proposals(curator_api, proposal_factory):
+    hidden = proposal_factory(number="HID/1/1", published=False)
+    response = curator_api.get(f"/api/v1/proposals/{hidden.conference.slug}/HID-1-1/")
+    assert response.status_code == 200
+    assert response.json()["number"] == "HID/1/1"
+
+
+def test_detail_url_is_the_conference_and_the_number(api, demo_data):
+    response = api.get("/api/v1/proposals/wcit-12/RUS-27-7/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["url"] == "http://testserver/api/v1/proposals/wcit-12/RUS-27-7/"
+    assert body["provision"]["number"] == "3A.1"
+    assert body["document"] == {
+        "url": body["document"]["url"],
+        "symbol": "Revision 1 to Document 27",
+        "origin": "leaked",
+        "date": "2012-11-17",
+    }
+    assert [(p["kind"], p["code"]) for p in body["proposers"]] == [("member_state", "RUS")]
+
+
+def test_a_proposal_without_a_number_is_cited_by_its_id(api, demo_data):
+    etno = Proposal.objects.get(proposing_sector_members__slug="etno")
+    url = f"/api/v1/proposals/wcit-12/{etno.pk}/"
+    body = api.get(url).json()
+    assert body["url"].endswith(url)
+    assert body["proposers"][0] == {
+        "kind": "sector_member",
+        "code": "etno",
+        "name": "European Telecommunications Network Operators' Association",
+        "url": "http://testserver/api/v1/sector-members/etno/",
+    }
+    assert [t["slug"] for t in body["topics"]] == ["charging-interconnection"]
+
+
+@pytest.mark.parametrize(
+    "key", ["wcit-12/NOPE-1-1", "no-such-conference/RUS-27-7", "wcit-12/999999"]
+)
+def test_unknown_proposal_is_not_found(api, demo_data, key):
+    assert api.get(f"/api/v1/proposals/{key}/").status_code == 404
+
+
+def test_embeds_superseding_versions_but_not_unpublished_ones(api, proposal_factory):
+    original = proposal_factory(number="RUS/27/1")
+    revised = proposal_factory(conference=original.conference, number="RUS/27R1/1")
+    original.superseded_by = revised
+    original.save()
+    slug = original.conference.slug
+    body = api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").json()
+    assert body["superseded_by"]["number"] == "RUS/27R1/1"
+    later = api.get(f"/api/v1/proposals/{slug}/RUS-27R1-1/").json()
+    assert [p["number"] for p in later["supersedes"]] == ["RUS/27/1"]
+
+    Proposal.objects.filter(pk=revised.pk).update(published=False)
+    assert api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").json()["superseded_by"] is None
+
+
+# --- Filters --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo_data")
+class TestFilters:
+    def test_proposer_alone_means_directly(self, api):
+        rows = api.get(LIST, {"proposer": "RUS", "page_size": 500}).json()["results"]
+        assert rows and all(any(p["code"] == "RUS" for p in r["proposers"]) for r in rows)
+        assert {r["backed_directly"] for r in rows} == {True}
+
+    def test_via_groups_adds_the_common_proposals_of_its_groups(self, api):
+        direct = api.get(LIST, {"proposer": "RUS", "page_size": 500}).json()["results"]
+        backed = api.get(LIST, {"proposer": "RUS", "via_groups": "true", "page_size": 500})
+        rows = backed.json()["results"]
+        assert len(rows) > len(direct)
+        via = [r for r in rows if not r["backed_directly"]]
+        assert via and all({p["code"] for p in r["proposers"]} & {"RCC", "CEPT"} for r in via)
+
+    def test_proposer_accepts_iso_codes_and_groups_and_sector_members(self, api):
+        assert numbers(api.get(LIST, {"proposer": "ru"})) == numbers(
+            api.get(LIST, {"proposer": "RUS"})
+        )
+        assert numbers(api.get(LIST, {"proposer": "APT"})) == {f"ACP/12/0{i}" for i in range(1, 5)}
+        assert len(api.get(LIST, {"proposer": "etno"}).json()["results"]) == 1
+
+    def test_conference_topic_action_outcome(self, api):
+        assert numbers(api.get(LIST, {"conference": "pp-10"})) == {
+            "ACP/12/01",
+            "ACP/12/02",
+            "ACP/12/03",
+            "ACP/12/04",
+        }
+        assert numbers(api.get(LIST, {"conference": "pp-10", "action": "NOC"})) == {
+            "ACP/12/03",
+            "ACP/12/04",
+        }
+        assert len(api.get(LIST, {"topic": "spam"}).json()["results"]) == 10
+        assert len(api.get(LIST, {"outcome": "adopted"}).json()["results"]) == 4
+
+    def test_group_instrument_provision_article_origin(self, api):
+        assert numbers(api.get(LIST, {"group": "ARB", "conference": "pp-14"})) == {"ARB/79A1/9"}
+        assert numbers(api.get(LIST, {"instrument": "itr-1988", "provision": "1.3"})) == {
+            "PRG/29/1"
+        }
+        assert numbers(api.get(LIST, {"article": "3A"})) == {"RUS/27/7"}
+        assert numbers(api.get(LIST, {"article": "1"})) == {"PRG/29/1", "TUN/25/1", "IND/21/2"}
+        official = numbers(api.get(LIST, {"origin": "official", "conference": "wrc-07"}))
+        assert official == {"EUR/10A25/1", "EUR/10A25/2"}
+
+    def test_date_range_and_updated_since(self, api):
+        in_2007 = {"date_after": "2007-01-01", "date_before": "2007-12-31"}
+        assert numbers(api.get(LIST, in_2007)) == {"EUR/10A25/1", "EUR/10A25/2"}
+        future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+        assert api.get(LIST, {"updated_since": future}).json()["results"] == []
+
+    @pytest.mark.parametrize(
+        ("params", "field", "says"),
+        [
+            ({"conference": "wcit-99"}, "conference", "Unknown conference"),
+            ({"proposer": "XYZ"}, "proposer", "Unknown code 'XYZ'"),
+            ({"topic": "nonsense"}, "topic", "Unknown topic"),
+            ({"action": "DELETE"}, "action", "not one of the available choices"),
+            ({"outcome": "won"}, "outcome", "not one of the available choices"),
+            ({"date_after": "2012-13-45"}, "date", "valid date"),
+            ({"updated_since": "yesterday"}, "updated_since", "valid date"),
+            ({"updated_since": "0001-01-01T00:00:00+23:00"}, "updated_since", "out of range"),
+            ({"provision": "99.99"}, "provision", "Unknown provision '99.99'"),
+            ({"article": "42"}, "article", "Unknown article '42'"),
+            ({"document": "abc"}, "document", "Unknown document"),
+            ({"via_groups": "perhaps"}, "via_groups", "Give true or false"),
+            ({"q": "spam\x00"}, "detail", "must not contain NUL"),
+            ({"conference": ["wcit-12", "a\x00b"]}, "detail", "must not contain NUL"),
+            ({"q": "x" * 301}, "q", "at most 300 characters"),
+        ],
+    )
+    def test_bad_values_are_a_400_that_says_why(self, api, params, field, says):
+        response = api.get(LIST, params)
+        assert response.status_code == 400, response.content
+        messages = response.json()[field]
+        messages = messages if isinstance(messages, str) else " ".join(messages)
+        assert says in messages
+
+
+def test_other_filter_combinations_answer_an_empty_list_not_an_error(api, demo_data):
+    response = api.get(LIST, {"conference": "wattc-88"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+# --- Query counts -------------------------------------------------------------------
+
+
+def make_proposals(
+    count, proposal_factory, member_state_factory, regional_group_factory, topic_factory
+):
+    state, group, topic = member_state_factory(), regional_group_factory(), topic_factory()
+    first = None
+    for _ in range(count):
+        proposal = (
+            proposal_factory(conference=first.conference if first else None)
+            if first
+            else proposal_factory()
+        )
+        first = first or proposal
+        proposal_set_proposers(proposal=proposal, proposers=[state, group])
+        proposal.topics.add(topic)
+        if proposal != first:
+            proposal.superseded_by = first
+            proposal.save()
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_list_queries_do_not_grow_with_the_rows(
+    api,
+    django_assert_num_queries,
+    count,
+    proposal_factory,
+    member_state_factory,
+    regional_group_factory,
+    topic_factory,
+):
+    make_proposals(
+        count, proposal_factory, member_state_factory, regional_group_factory, topic_factory
+    )
+    # The page, then one each for proposers, topics and the proposals they supersede.
+    with django_assert_num_queries(4):
+        response = api.get(LIST, {"page_size": 50})
+    assert len(response.json()["results"]) == count

@@ -1,0 +1,93 @@
+"""q= full-text search: ranked and stemmed on PostgreSQL, plain words on SQLite."""
+
+import pytest
+
+from proposals.models import Proposal
+
+LIST = "/api/v1/proposals/"
+
+
+def search(api, q, **params):
+    response = api.get(LIST, {"q": q, "page_size": 500, **params})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.mark.usefixtures("demo_data")
+class TestOnEveryDatabase:
+    def test_plain_words_find_the_same_proposals_everywhere(self, api):
+        rows = search(api, "fraud security")
+        assert {r["proposers_as_stated"] for r in rows} == {
+            "Egypt",
+            "the Arab States regional group",
+        }
+
+    def test_a_leading_minus_excludes(self, api):
+        rows = search(api, "fraud -Egypt")
+        assert "Egypt" not in {r["proposers_as_stated"] for r in rows}
+        assert rows
+
+    def test_snippets_mark_the_match_and_escape_the_rest(self, api):
+        Proposal.objects.filter(number="PRG/29/1").update(
+            text="<b>bold</b> claims: the security & safety of services, 1 < 2"
+        )
+        from proposals import search as search_module
+
+        search_module.index_proposals(Proposal.objects.filter(number="PRG/29/1"))
+        (row,) = search(api, "security", conference="wcit-12", proposer="PRG")
+        assert "<mark>security</mark>" in row["snippet"]
+        assert "<b>" not in row["snippet"]  # escaped, or dropped by the database's parser
+        assert "&amp; safety" in row["snippet"]
+
+    def test_without_q_there_is_no_snippet(self, api):
+        rows = api.get(LIST, {"page_size": 5}).json()["results"]
+        assert {r["snippet"] for r in rows} == {None}
+
+    def test_documents_are_searchable_too(self, api):
+        response = api.get("/api/v1/documents/", {"q": "Arab"})
+        symbols = {r["symbol"] for r in response.json()["results"]}
+        assert "Addendum 1 to Document 79" in symbols
+        assert "TD 62" not in symbols
+
+
+@pytest.mark.usefixtures("demo_data")
+class TestOnPostgreSQL:
+    def test_stems_words(self, api, postgres):
+        rows = search(api, "routing")  # the text says "routed"
+        assert "Egypt" in {r["proposers_as_stated"] for r in rows}
+
+    def test_quoted_phrase_and_or(self, api, postgres):
+        assert [r["number"] for r in search(api, '"internet governance"')] == ["RUS/27/7"]
+        either = {r["proposers_as_stated"] for r in search(api, "spam OR IPv6")}
+        assert {"Portugal", "Russia and Côte d\u2019Ivoire"} <= either
+
+    def test_ranks_a_match_in_the_text_above_one_in_the_reasons(
+        self, api, postgres, proposal_factory
+    ):
+        from proposals import search as search_module
+
+        in_reasons = proposal_factory(number="AAA/1/1", reasons="about zeppelins only")
+        in_text = proposal_factory(number="BBB/1/1", text="rules on zeppelins")
+        search_module.index_proposals(Proposal.objects.filter(pk__in=[in_reasons.pk, in_text.pk]))
+        assert [r["number"] for r in search(api, "zeppelin")][:2] == ["BBB/1/1", "AAA/1/1"]
+
+    def test_search_uses_the_gin_index(self, postgres):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT id FROM proposals_proposal "
+                "WHERE search_vector @@ websearch_to_tsquery('english', 'spam')"
+            )
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "proposal_search_vector_gin" in plan
+
+    def test_paging_through_ranked_results_skips_and_repeats_nothing(self, api, postgres):
+        expected = [r["url"] for r in search(api, "proposes OR proposal")]
+        seen, url = [], LIST + "?q=proposes%20OR%20proposal&page_size=3"
+        while url:
+            body = api.get(url).json()
+            seen += [r["url"] for r in body["results"]]
+            url = body["next"]
+        assert seen == expected and len(seen) > 3
