@@ -146,7 +146,8 @@ class CSVStreamMixin:
         response = StreamingHttpResponse(
             csv_lines(self.csv_columns, rows), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        # The router's basename is singular (proposal); the file holds the list.
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}s.csv"'
         return response
 
 

@@ -19,6 +19,7 @@ from itutracker.rest import CSVStreamMixin, CursorPagination, SmallListPaginatio
 
 from ..exports import EXPORTS, exports_dir
 from ..filters import (
+    SEARCH_HELP,
     ConferenceFilterSet,
     DocumentFilterSet,
     InstrumentFilterSet,
@@ -49,12 +50,35 @@ class LastModifiedMixin:
         return response
 
 
-PROPOSAL_EXAMPLES = [
-    OpenApiExample(
-        "What Russia backed, directly or through its groups, as CSV",
-        value=None,
-        parameter_only=("proposer", "query"),
-        description="?proposer=RUS&via_groups=true&format=csv",
+PROPOSAL_PARAMETERS = [
+    OpenApiParameter(
+        "proposer",
+        OpenApiTypes.STR,
+        description="A member state's ITU code (RUS, G, ARS) or ISO code (RU, GB), a regional "
+        "group's code (CEPT, RCC, ARB) or a sector member (etno).",
+        examples=[
+            OpenApiExample("Russian Federation", value="RUS"),
+            OpenApiExample("CEPT (European common proposals)", value="CEPT"),
+            OpenApiExample("ETNO, a sector member", value="etno"),
+        ],
+    ),
+    OpenApiParameter(
+        "via_groups",
+        OpenApiTypes.BOOL,
+        description="With proposer=<member state>: also the common proposals of the regional "
+        "groups it belonged to at the time of the conference. Each result's backed_directly "
+        "says which is which. ?proposer=RUS&via_groups=true&format=csv is what Russia "
+        "backed, as a spreadsheet.",
+        examples=[OpenApiExample("Directly or through its groups", value=True)],
+    ),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description=SEARCH_HELP,
+        examples=[
+            OpenApiExample("A phrase", value='"internet governance"'),
+            OpenApiExample("Either word, not a third", value="spam OR routing -Egypt"),
+        ],
     ),
 ]
 
@@ -65,7 +89,7 @@ PROPOSAL_EXAMPLES = [
         description="Published proposals, newest first, or by relevance with q=. Filters "
         "combine; repeat conference, topic, action or outcome to match any of the values. "
         "Add ?format=csv (or Accept: text/csv) for the whole filtered list as CSV.",
-        examples=PROPOSAL_EXAMPLES,
+        parameters=PROPOSAL_PARAMETERS,
     ),
     retrieve=extend_schema(
         summary="One proposal",

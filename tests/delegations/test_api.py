@@ -45,3 +45,13 @@ def test_wcit12_non_signers(api):
         "US",
     ]
     assert api.get("/api/v1/delegations/", {"member_state": "XX"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/member-states/", "/api/v1/regional-groups/"])
+def test_list_queries_are_pinned_whatever_the_size(api, django_assert_num_queries, path):
+    # Reference data is loaded (193 states, 9 groups): the page, its count, the memberships.
+    with django_assert_num_queries(3):
+        response = api.get(path, {"page_size": 200})
+    assert len(response.json()["results"]) > 1
+    with django_assert_num_queries(3):
+        api.get(path, {"page_size": 1})

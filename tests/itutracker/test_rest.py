@@ -23,7 +23,7 @@ class TestCSV:
         assert response.status_code == 200
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert 'filename="proposal.csv"' in response["Content-Disposition"]
+        assert 'filename="proposals.csv"' in response["Content-Disposition"]
         rows = read_csv(response)
         json_rows = api.get(LIST, {"proposer": "RUS", "via_groups": "true", "page_size": 500})
         assert len(rows) == len(json_rows.json()["results"]) > 0

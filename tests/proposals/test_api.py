@@ -213,3 +213,15 @@ def test_list_queries_do_not_grow_with_the_rows(
     with django_assert_num_queries(4):
         response = api.get(LIST, {"page_size": 50})
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_document_list_queries_do_not_grow_with_the_rows(
+    api, django_assert_num_queries, document_factory, count
+):
+    base = document_factory()
+    for _ in range(count - 1):
+        document_factory(conference=base.conference, base_document=base)
+    with django_assert_num_queries(1):
+        response = api.get("/api/v1/documents/", {"page_size": 50})
+    assert len(response.json()["results"]) == count
