@@ -1,0 +1,241 @@
+"""Find the proposals in a document's text.
+
+ITU documents open each proposal with an action symbol and a proposal number on one
+line ("MOD PRG/29/1", "ADD ACP/67A1/1"), then the provision (a margin number and a
+provision number, or an ARTICLE heading, or a resolution), the proposed text, and
+"Reasons:". Compilations (DT/1, TD 62) are tables instead: one row per proposal.
+
+Everything here works on strings. Real documents vary: tabs, non-breaking spaces,
+numbers wrapped across lines, other languages around the symbols.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ACTIONS = ("(MOD)", "ADD*", "SUP*", "ADD", "MOD", "SUP", "NOC")
+
+# Any run of spaces, tabs, non-breaking spaces or line breaks.
+GAP = r"[\s\u00a0\u202f]+"
+OPTIONAL_GAP = r"[\s\u00a0\u202f]*"
+ACTION = r"(?P<action>\(MOD\)|ADD\*?|SUP\*?|MOD|NOC)"
+# PREFIX/DOC[A<addendum>][R<revision>]/SEQ, which a line break may split anywhere.
+NUMBER = (
+    rf"(?P<prefix>[A-Z]{{1,5}}){OPTIONAL_GAP}/{OPTIONAL_GAP}"
+    rf"(?P<doc>\d+)(?:{OPTIONAL_GAP}A(?P<addendum>\d+))?(?:{OPTIONAL_GAP}R(?P<revision>\d+))?"
+    rf"{OPTIONAL_GAP}/{OPTIONAL_GAP}(?P<sequence>\d+)\b"
+)
+PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}")
+NUMBER_ALONE = re.compile(NUMBER)
+ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
+
+REASONS = re.compile(r"(?im)^[ \t\u00a0]*Reasons?[ \t\u00a0]*:[ \t\u00a0]*")
+ARTICLE = re.compile(r"(?im)^[ \t\u00a0]*ARTICLE[ \t\u00a0]+(?P<article>\d+[A-Z]?)[ \t\u00a0]*$")
+RESOLUTION = re.compile(
+    r"(?im)^[ \t\u00a0]*(?:DRAFT[ \t\u00a0]+NEW[ \t\u00a0]+)?RESOLUTION[ \t\u00a0]+"
+    r"(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
+)
+# "5  1.3  These Regulations…", "31A  3A.1  Internet governance…", "1.3  text…"
+PROVISION_NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+(?:[ \u00a0]?[a-z]\))?"
+MARGIN_AND_PROVISION = re.compile(
+    rf"^[ \t\u00a0]*(?:(?P<margin>\d+[A-Z]?)[ \t\u00a0]+)?(?P<provision>{PROVISION_NUMBER})"
+    rf"(?=[ \t\u00a0\n]|$)"
+)
+# The Constitution and Convention number their provisions plainly ("165", "1012"), so a
+# lone number opening the body is taken as the provision.
+PLAIN_NUMBER = re.compile(r"^[ \t\u00a0]*(?P<provision>\d{1,4}[A-Z]?)(?=[ \t\u00a0]|$)")
+# In a table cell "Reasons:" may follow the text on the same line.
+REASONS_IN_CELL = re.compile(r"(?i)\bReasons?[ \t\u00a0]*:[ \t\u00a0]*")
+WHOLE_PROVISION = re.compile(
+    rf"^(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?(?P<provision>{PROVISION_NUMBER}|\d+[A-Z]?)$",
+    re.IGNORECASE,
+)
+
+# Below this, a proposal goes to a curator for review instead of being published.
+REVIEW_THRESHOLD = 0.7
+
+
+@dataclass
+class ParsedProposal:
+    """One proposal as the document states it, before anything is linked."""
+
+    action: str
+    number: str
+    prefix: str
+    document_number: int
+    addendum: int | None
+    revision: int | None
+    sequence: int
+    page: int
+    provision: str = ""
+    margin_number: str = ""
+    article: str = ""
+    article_title: str = ""
+    resolution: str = ""
+    resolution_title: str = ""
+    text: str = ""
+    reasons: str = ""
+    proposers_as_stated: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float:
+        """1.0 when everything a proposal should have was found; less for each gap."""
+        return max(0.0, 1.0 - 0.35 * len(self.problems))
+
+    @property
+    def needs_review(self) -> bool:
+        return self.confidence < REVIEW_THRESHOLD
+
+
+def normalise(text: str) -> str:
+    """Non-breaking spaces to spaces, Windows line ends to \\n, trailing blanks off."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def proposal_number(match: re.Match) -> str:
+    number = f"{match['prefix']}/{match['doc']}"
+    if match["addendum"]:
+        number += f"A{match['addendum']}"
+    if match["revision"]:
+        number += f"R{match['revision']}"
+    return f"{number}/{match['sequence']}"
+
+
+def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
+    return ParsedProposal(
+        action=action,
+        number=proposal_number(match),
+        prefix=match["prefix"],
+        document_number=int(match["doc"]),
+        addendum=int(match["addendum"]) if match["addendum"] else None,
+        revision=int(match["revision"]) if match["revision"] else None,
+        sequence=int(match["sequence"]),
+        page=page,
+    )
+
+
+def parse_text(pages: list[str]) -> list[ParsedProposal]:
+    """Proposals in running text. `pages` are the document's pages, in order; a proposal
+    may run across a page break and keeps the page it started on."""
+    text, page_starts = "", []
+    for page in pages:
+        page_starts.append(len(text))
+        text += normalise(page) + "\n"
+
+    starts = list(PROPOSAL_START.finditer(text))
+    proposals = []
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        page = sum(1 for start in page_starts if start <= match.start())
+        proposal = parsed_from(match, match["action"], page)
+        read_body(proposal, text[match.end() : end])
+        proposals.append(proposal)
+    return proposals
+
+
+def read_body(proposal: ParsedProposal, body: str) -> None:
+    """Fill in the provision, text and reasons from what follows the number."""
+    reasons = REASONS.search(body)
+    if reasons:
+        proposal.reasons = tidy(body[reasons.end() :])
+        body = body[: reasons.start()]
+    else:
+        proposal.problems.append("no Reasons: line")
+
+    if article := ARTICLE.search(body):
+        proposal.article = article["article"]
+        after = body[article.end() :].lstrip("\n").split("\n", 1)
+        # The line after "ARTICLE 3A" is the article's title when it is short and has no
+        # provision number of its own.
+        if after and after[0].strip() and not MARGIN_AND_PROVISION.match(after[0]):
+            if len(after[0].strip()) <= 80:
+                proposal.article_title = after[0].strip()
+                body = body[: article.start()] + (after[1] if len(after) > 1 else "")
+            else:
+                body = body[: article.start()] + body[article.end() :]
+        else:
+            body = body[: article.start()] + body[article.end() :]
+
+    if resolution := RESOLUTION.search(body):
+        proposal.resolution = resolution["resolution"]
+        proposal.resolution_title = resolution["rest"].strip()
+        body = body[: resolution.start()] + body[resolution.end() :]
+    else:
+        lines = body.strip("\n").split("\n")
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is not None and (found := MARGIN_AND_PROVISION.match(lines[first])):
+            proposal.provision = found["provision"].replace("\u00a0", " ")
+            proposal.margin_number = found["margin"] or ""
+            lines[first] = lines[first][found.end() :]
+            body = "\n".join(lines[first:])
+        elif first is not None and (found := PLAIN_NUMBER.match(lines[first])):
+            proposal.provision = found["provision"]
+            lines[first] = lines[first][found.end() :]
+            body = "\n".join(lines[first:])
+
+    proposal.text = tidy(body)
+    if not (proposal.provision or proposal.article or proposal.resolution):
+        proposal.problems.append("no provision, article or resolution found")
+    if proposal.action != "NOC" and not proposal.text and not proposal.reasons:
+        proposal.problems.append("no text")
+
+
+def tidy(text: str) -> str:
+    """Paragraphs kept, runs of blanks inside a line squeezed."""
+    paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n[ \t]*\n", text)]
+    joined = "\n\n".join(p for p in paragraphs if p)
+    return "\n".join(line.strip() for line in joined.split("\n"))
+
+
+def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
+    """Proposals in a compilation table: one row each, with the number (and usually the
+    action) in one cell, the provision in another, the proposed text, and sometimes a
+    proposers column. Header rows and rows without a proposal number are skipped."""
+    proposals = []
+    for cells in rows:
+        cells = [normalise(cell).strip() for cell in cells]
+        number_at = next((i for i, c in enumerate(cells) if NUMBER_ALONE.search(c)), None)
+        if number_at is None:
+            continue
+        match = NUMBER_ALONE.search(cells[number_at])
+        action_match = re.search(ACTION, cells[number_at][: match.start()])
+        used = {number_at}
+        if action_match is None:
+            action_at = next(
+                (i for i, c in enumerate(cells) if i not in used and ACTION_ALONE.match(c)), None
+            )
+            if action_at is not None:
+                action_match = ACTION_ALONE.match(cells[action_at])
+                used.add(action_at)
+        proposal = parsed_from(match, action_match["action"] if action_match else "", page)
+        if action_match is None:
+            proposal.problems.append("no action symbol")
+
+        provision_at = next(
+            (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
+        )
+        if provision_at is not None:
+            proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]
+            used.add(provision_at)
+        else:
+            proposal.problems.append("no provision, article or resolution found")
+
+        rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
+        if rest:
+            text_at, text = max(rest, key=lambda item: len(item[1]))
+            body = text
+            reasons = REASONS_IN_CELL.search(body)
+            if reasons:
+                proposal.reasons = tidy(body[reasons.end() :])
+                body = body[: reasons.start()]
+            proposal.text = tidy(body)
+            others = [c for i, c in rest if i != text_at]
+            proposal.proposers_as_stated = "; ".join(others)
+        elif proposal.action != "NOC":
+            proposal.problems.append("no text")
+        proposals.append(proposal)
+    return proposals

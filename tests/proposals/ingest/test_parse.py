@@ -1,0 +1,197 @@
+"""The proposal parser, on strings shaped like real ITU documents (see the issue's
+conventions and proposals/data/demo/demo.json for the real numbers used)."""
+
+import pytest
+
+from proposals.ingest.parse import parse_table, parse_text
+
+PARAGUAY = """\
+Document 29-E
+Paraguay
+PROPOSALS FOR THE WORK OF THE CONFERENCE
+
+MOD\tPRG/29/1
+5\t1.3\tThese Regulations are established with a view to facilitating global \
+interconnection and interoperability of telecommunication networks.
+
+Reasons:\tChanging the term "facilities" to "networks" is proposed in the interests of \
+greater precision.
+
+MOD\tPRG/29/2
+6\t1.4\tReference to ITU-T Recommendations.
+
+Reasons:\tConsistency.
+"""
+
+
+def test_reads_number_provision_text_and_reasons():
+    first, second = parse_text([PARAGUAY])
+    assert (first.action, first.number, first.prefix) == ("MOD", "PRG/29/1", "PRG")
+    assert (first.margin_number, first.provision) == ("5", "1.3")
+    assert first.text.startswith("These Regulations are established")
+    assert first.reasons.startswith('Changing the term "facilities"')
+    assert first.confidence == 1.0 and not first.needs_review
+    assert (second.number, second.provision, second.reasons) == ("PRG/29/2", "1.4", "Consistency.")
+
+
+@pytest.mark.parametrize("action", ["ADD", "ADD*", "MOD", "(MOD)", "SUP", "SUP*", "NOC"])
+def test_reads_every_action_symbol(action):
+    (proposal,) = parse_text([f"{action}\tRUS/27/3\n7\t2.2\tSome text.\n\nReasons: Why.\n"])
+    assert proposal.action == action
+    assert proposal.number == "RUS/27/3"
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "addendum", "revision"),
+    [
+        ("ACP/67A1/1", "ACP/67A1/1", 1, None),
+        ("EUR/10A25/2", "EUR/10A25/2", 25, None),
+        ("RUS/27R1/7", "RUS/27R1/7", None, 1),
+        ("AFCP/12A3R2/4", "AFCP/12A3R2/4", 3, 2),
+        ("G/5/1", "G/5/1", None, None),
+    ],
+)
+def test_reads_numbers_with_addenda_and_revisions(written, number, addendum, revision):
+    (proposal,) = parse_text([f"ADD {written}\n1.1 Text.\nReasons: R.\n"])
+    assert (proposal.number, proposal.addendum, proposal.revision) == (number, addendum, revision)
+
+
+def test_tabs_and_non_breaking_spaces_are_spaces():
+    text = (
+        "MOD\u00a0\u00a0PRG/29/1\n5\u00a01.3\u00a0\u00a0These Regulations.\n\n"
+        "Reasons:\u00a0Precision.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.number, proposal.provision, proposal.margin_number) == ("PRG/29/1", "1.3", "5")
+    assert proposal.text == "These Regulations."
+    assert proposal.reasons == "Precision."
+
+
+@pytest.mark.parametrize("wrapped", ["RUS/27/\n7", "RUS/\n27/7", "RUS\n/27/7", "RUS/27\n/7"])
+def test_a_number_wrapped_across_lines_is_joined(wrapped):
+    (proposal,) = parse_text([f"ADD\t{wrapped}\n31A\t3A.1\tInternet governance.\nReasons: §34.\n"])
+    assert proposal.number == "RUS/27/7"
+
+
+def test_a_number_split_from_its_action_by_a_line_break():
+    (proposal,) = parse_text(["ADD\nRUS/27/7\n3A.1 Text.\nReasons: R.\n"])
+    assert (proposal.action, proposal.number) == ("ADD", "RUS/27/7")
+
+
+def test_noc_with_reasons_only():
+    (proposal,) = parse_text(
+        ["NOC\tACP/12/3\n1012\t\nReasons:\tNo change to include a definition of ICT.\n"]
+    )
+    assert proposal.action == "NOC"
+    assert proposal.provision == "1012"  # a CS number
+    assert proposal.text == ""
+    assert proposal.reasons == "No change to include a definition of ICT."
+    assert "no text" not in proposal.problems
+
+
+def test_article_heading_gives_the_article_and_its_title():
+    text = (
+        "ADD\tRUS/27/7\n\nARTICLE 3A\n\nInternet\n\n31A\t3A.1\tInternet governance shall be "
+        "effected through the development and application by governments…\n\n"
+        "Reasons:\t§ 34 of the Tunis Agenda.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.article, proposal.article_title) == ("3A", "Internet")
+    assert (proposal.margin_number, proposal.provision) == ("31A", "3A.1")
+    assert proposal.text.startswith("Internet governance shall be effected")
+
+
+@pytest.mark.parametrize(
+    ("line", "resolution", "title"),
+    [
+        ("DRAFT NEW RESOLUTION [ARB-1]", "[ARB-1]", ""),
+        ("MOD RESOLUTION 130 (Rev. Guadalajara, 2010)", None, None),
+        ("RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
+    ],
+)
+def test_reads_resolutions(line, resolution, title):
+    if resolution is None:  # the symbol on the same line as RESOLUTION is not a proposal
+        assert parse_text([line + "\n"]) == []
+        return
+    text = f"ADD\tARB/79A1/9\n\n{line}\n\nSupport and assistance for Iraq…\n\nReasons: Aim.\n"
+    (proposal,) = parse_text([text])
+    assert (proposal.resolution, proposal.resolution_title) == (resolution, title)
+    assert proposal.text.startswith("Support and assistance")
+    assert not proposal.needs_review
+
+
+def test_many_proposals_over_several_pages_keep_their_pages():
+    page_one = (
+        "Intro text.\n\nMOD PRG/29/1\n5 1.3 Text one.\nReasons: One.\n\nMOD PRG/29/2\n6 1.4 Two "
+    )
+    page_two = "continues here.\nReasons: Two.\n\nSUP PRG/29/3\n7 1.5\nReasons: Three.\n"
+    proposals = parse_text([page_one, page_two])
+    assert [(p.number, p.page) for p in proposals] == [
+        ("PRG/29/1", 1),
+        ("PRG/29/2", 1),
+        ("PRG/29/3", 2),
+    ]
+    assert proposals[1].text == "Two\ncontinues here."
+
+
+def test_missing_parts_lower_confidence_and_send_to_review():
+    (proposal,) = parse_text(["MOD XYZ/1/1\nSome words without a provision or reasons.\n"])
+    assert set(proposal.problems) == {
+        "no Reasons: line",
+        "no provision, article or resolution found",
+    }
+    assert proposal.needs_review
+
+
+def test_text_that_only_mentions_a_number_is_not_a_proposal():
+    text = "As proposed in RUS/27/7, and as ADD\u00a0text says, see MOD elsewhere.\n"
+    assert parse_text([text]) == []
+
+
+def test_other_languages_around_the_symbols():
+    text = "MOD\tRUS/27/1\n5\t1.3\tНастоящий Регламент устанавливается…\nReasons: Уточнение.\n"
+    (proposal,) = parse_text([text])
+    assert proposal.text.startswith("Настоящий Регламент")
+    assert proposal.reasons == "Уточнение."
+
+
+# --- Tables -----------------------------------------------------------------------
+
+
+def test_reads_a_compilation_table_row_by_row():
+    rows = [
+        ["ITR", "Proposal", "Proposal text", "Proposer(s)"],  # header: no number
+        ["1.3", "MOD PRG/29/1", "…interoperability of telecommunication networks…", "Paraguay"],
+        [
+            "3A.1",
+            "ADD RUS/27/7",
+            "Internet governance shall be effected… Reasons: Tunis.",
+            "Russian Federation",
+        ],
+        [
+            "Art. 5B",
+            "ADD",
+            "ARB/ 30 /2",
+            "Member States shall endeavour to take measures…",
+            "Arab States",
+        ],
+    ]
+    first, second, third = parse_table(rows, page=4)
+    assert (first.action, first.number, first.provision, first.page) == (
+        "MOD",
+        "PRG/29/1",
+        "1.3",
+        4,
+    )
+    assert first.text == "…interoperability of telecommunication networks…"
+    assert first.proposers_as_stated == "Paraguay"
+    assert (second.provision, second.reasons) == ("3A.1", "Tunis.")
+    assert (third.action, third.number, third.provision) == ("ADD", "ARB/30/2", "5B")
+    assert third.proposers_as_stated == "Arab States"
+    assert not any(p.needs_review for p in (first, second, third))
+
+
+def test_a_table_row_without_action_or_provision_goes_to_review():
+    (proposal,) = parse_table([["PRG/29/9", "Some text"]])
+    assert proposal.action == ""
+    assert proposal.needs_review
