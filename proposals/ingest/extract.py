@@ -1,0 +1,210 @@
+"""Get the text out of a document, page by page, within limits.
+
+PDF through pypdfium2, Word through python-docx (tables included, kept apart so that
+compilations can be read row by row), HTML through selectolax, and plain text. A legacy
+.doc is converted with LibreOffice when it is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .detect import DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_text
+from .errors import DocumentTooLarge, MalformedDocument, NeedsOCR, UnsupportedDocument
+
+Table = list[list[str]]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Defaults are generous for real conference documents and stop hostile ones."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 100
+    conversion_seconds: int = 120
+
+
+@dataclass
+class Extracted:
+    pages: list[str]
+    tables: list[tuple[int, Table]] = field(default_factory=list)  # (page, rows)
+
+
+def extract(data: bytes, kind: str, limits: Limits = Limits()) -> Extracted:
+    if len(data) > limits.max_bytes:
+        size, limit = len(data) / 2**20, limits.max_bytes / 2**20
+        raise DocumentTooLarge(f"The file is {size:.1f} MB; the limit is {limit:.0f} MB.")
+    if kind == PDF:
+        return extract_pdf(data, limits)
+    if kind == DOCX:
+        return extract_docx(data, limits)
+    if kind == HTML:
+        return extract_html(data)
+    if kind == TEXT:
+        return Extracted(pages=decode_text(data).split("\f"))
+    if kind == LEGACY_DOC:
+        return extract_docx(convert_legacy_doc(data, limits), limits)
+    raise UnsupportedDocument(f"No extractor for {kind!r}.")
+
+
+def extract_pdf(data: bytes, limits: Limits) -> Extracted:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise MalformedDocument(
+                "The PDF is encrypted with a password; ask for an unprotected copy."
+            ) from None
+        raise MalformedDocument(f"The PDF cannot be read ({error}); it may be truncated.") from None
+    try:
+        if len(pdf) > limits.max_pages:
+            raise DocumentTooLarge(
+                f"The PDF has {len(pdf)} pages; the limit is {limits.max_pages}."
+            )
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    if not any(page.strip() for page in pages):
+        raise NeedsOCR(f"The PDF's {len(pages)} page(s) have no text layer: it needs OCR.")
+    return Extracted(pages=pages)
+
+
+def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    """Refuse a ZIP that would unpack to far more than it weighs (a zip bomb), before
+    anything unpacks it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise MalformedDocument("The Word document is not a valid ZIP archive.") from None
+    total = 0
+    for member in archive.infolist():
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > limits.max_compression_ratio:
+            raise DocumentTooLarge(
+                f"{member.filename} would unpack {ratio:.0f} times larger than it is stored: "
+                "refused as a likely zip bomb."
+            )
+    if total > limits.max_unzipped_bytes:
+        raise DocumentTooLarge(
+            f"The Word document would unpack to {total / 2**20:.0f} MB; the limit is "
+            f"{limits.max_unzipped_bytes / 2**20:.0f} MB."
+        )
+    return archive
+
+
+def check_no_entities(archive: zipfile.ZipFile) -> None:
+    """Word's XML never declares a DTD or entities; a part that does is refused, which
+    rules out entity-expansion (billion laughs) and external-entity attacks."""
+    for member in archive.infolist():
+        if member.filename.endswith((".xml", ".rels")):
+            with archive.open(member) as part:
+                head = part.read(64 * 1024)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise MalformedDocument(
+                    f"{member.filename} declares XML entities, which Word never writes: refused."
+                )
+
+
+def extract_docx(data: bytes, limits: Limits) -> Extracted:
+    import docx
+    from docx.oxml.ns import qn
+
+    check_no_entities(check_zip(data, limits))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds for a broken package
+        raise MalformedDocument(f"The Word document cannot be read ({error}).") from None
+
+    pages: list[list[str]] = [[]]
+    tables: list[tuple[int, Table]] = []
+    for block in document.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            text = "".join(
+                "\t" if node.tag == qn("w:tab") else (node.text or "")
+                for node in block.iter(qn("w:t"), qn("w:tab"))
+            )
+            pages[-1].append(text)
+            if any(br.get(qn("w:type")) == "page" for br in block.iter(qn("w:br"))):
+                pages.append([])
+        elif block.tag == qn("w:tbl"):
+            rows = [
+                [
+                    "\n".join(
+                        "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+                        for paragraph in cell.iter(qn("w:p"))
+                    ).strip()
+                    for cell in row.iter(qn("w:tc"))
+                ]
+                for row in block.iter(qn("w:tr"))
+            ]
+            tables.append((len(pages), rows))
+            pages[-1].extend(" | ".join(cells) for cells in rows)
+        if len(pages) > limits.max_pages:
+            raise DocumentTooLarge(f"The document has over {limits.max_pages} pages.")
+    return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
+
+
+def extract_html(data: bytes) -> Extracted:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(decode_text(data))
+    for node in tree.css("script, style, noscript"):
+        node.decompose()
+    tables = []
+    for table in tree.css("table"):
+        rows = [
+            [cell.text(separator=" ", strip=True) for cell in row.css("td, th")]
+            for row in table.css("tr")
+        ]
+        tables.append((1, rows))
+        # In the page text a row is one line, as for Word tables, so the running-text
+        # parser does not read a row's cells as proposals of their own.
+        table.replace_with("\n" + "\n".join(" | ".join(cells) for cells in rows) + "\n")
+    body = tree.body or tree.root
+    text = body.text(separator="\n", strip=False) if body is not None else ""
+    return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+def convert_legacy_doc(data: bytes, limits: Limits) -> bytes:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise UnsupportedDocument(
+            "A legacy Word (.doc) file: unsupported here; install LibreOffice to read it."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.doc"
+        source.write_bytes(data)
+        try:
+            subprocess.run(
+                [soffice, "--headless", "--convert-to", "docx", "--outdir", folder, str(source)],
+                check=True,
+                capture_output=True,
+                timeout=limits.conversion_seconds,
+                env={"HOME": folder, "PATH": "/usr/bin:/bin"},
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            raise MalformedDocument(
+                f"LibreOffice could not convert the .doc file ({error})."
+            ) from None
+        converted = Path(folder) / "document.docx"
+        if not converted.exists():
+            raise MalformedDocument("LibreOffice could not convert the .doc file.")
+        return converted.read_bytes()

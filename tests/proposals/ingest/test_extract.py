@@ -1,0 +1,160 @@
+"""Detecting and extracting real kinds of documents, and refusing hostile ones clearly."""
+
+import pytest
+
+from proposals.ingest.detect import detect_type
+from proposals.ingest.errors import (
+    DocumentTooLarge,
+    MalformedDocument,
+    NeedsOCR,
+    UnsupportedDocument,
+)
+from proposals.ingest.extract import Limits, extract
+from proposals.ingest.header import parse_header
+from proposals.ingest.parse import parse_table, parse_text
+
+from .documents import (
+    RUSSIA_REV1,
+    docx_bytes,
+    html_bytes,
+    image_only_pdf_bytes,
+    pdf_bytes,
+    xml_bomb_docx,
+    zip_bomb_docx,
+)
+
+LINES = [line for line, _ in RUSSIA_REV1]
+
+
+def read(data: bytes, limits: Limits | None = None):
+    return extract(data, detect_type(data), limits or Limits())
+
+
+def test_docx_text_and_header():
+    data = docx_bytes(LINES)
+    assert detect_type(data) == "docx"
+    extracted = read(data)
+    header = parse_header(extracted.pages[0])
+    assert (header.symbol, header.kind, header.base_symbol) == (
+        "Revision 1 to Document 27",
+        "revision",
+        "Document 27",
+    )
+    assert str(header.date) == "2012-11-17"
+    assert (header.language, header.source_line) == ("Russian", "Russian Federation")
+    (proposal,) = parse_text(extracted.pages)
+    assert (proposal.number, proposal.article, proposal.provision) == ("RUS/27/7", "3A", "3A.1")
+
+
+def test_docx_page_breaks_and_tables():
+    table = [
+        ["ITR", "Proposal", "Text", "Proposer"],
+        ["1.3", "MOD PRG/29/1", "…networks…", "Paraguay"],
+    ]
+    data = docx_bytes(["First page", "Second page"], table=table, page_break_after=(0,))
+    extracted = read(data)
+    assert len(extracted.pages) == 2
+    ((page, rows),) = extracted.tables
+    assert page == 2 and rows[1] == table[1]
+    (proposal,) = parse_table(rows, page)
+    assert (proposal.number, proposal.provision, proposal.page) == ("PRG/29/1", "1.3", 2)
+
+
+def test_pdf_text_per_page():
+    data = pdf_bytes([LINES[:6], LINES[6:]])
+    assert detect_type(data) == "pdf"
+    extracted = read(data)
+    assert len(extracted.pages) == 2
+    assert parse_header(extracted.pages[0]).symbol == "Revision 1 to Document 27"
+    (proposal,) = parse_text(extracted.pages)
+    assert (proposal.number, proposal.page, proposal.provision) == ("RUS/27/7", 2, "3A.1")
+
+
+def test_html_text_and_tables_without_scripts():
+    body = (
+        "<p>Document 29-E</p><p>Paraguay</p><p>PROPOSALS FOR THE WORK OF THE CONFERENCE</p>"
+        "<script>var x = 'MOD XXX/1/1';</script>"
+        "<p>MOD\tPRG/29/1</p><p>5\t1.3\tThese Regulations…</p><p>Reasons: Precision.</p>"
+        "<table><tr><th>Provision</th><th>Proposal</th></tr>"
+        "<tr><td>1.4</td><td>MOD PRG/29/2</td><td>Reference text</td></tr></table>"
+    )
+    data = html_bytes(body)
+    assert detect_type(data) == "html"
+    extracted = read(data)
+    assert "var x" not in extracted.pages[0]
+    assert [p.number for p in parse_text(extracted.pages)] == ["PRG/29/1"]
+    assert parse_header(extracted.pages[0]).source_line == "Paraguay"
+    assert [p.number for p in parse_table(extracted.tables[0][1])] == ["PRG/29/2"]
+
+
+def test_plain_text_pages_split_on_form_feeds():
+    data = b"MOD PRG/29/1\n5 1.3 One.\nReasons: R.\n\fSUP PRG/29/2\n6 1.4\nReasons: R.\n"
+    extracted = read(data)
+    assert [(p.number, p.page) for p in parse_text(extracted.pages)] == [
+        ("PRG/29/1", 1),
+        ("PRG/29/2", 2),
+    ]
+
+
+# --- The bad-input corpus: each case ends in a clear error ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "says"),
+    [
+        (b"", UnsupportedDocument, "empty"),
+        (b"   \n ", UnsupportedDocument, "empty"),
+        (b"MZ\x90\x00" + b"\x00" * 200, UnsupportedDocument, "executable"),
+        (b"PK\x03\x04garbage", UnsupportedDocument, "damaged ZIP"),
+        (bytes(range(256)) * 10, UnsupportedDocument, "Binary data"),
+    ],
+    ids=["empty", "blank", "exe-renamed-pdf", "broken-zip", "random-binary"],
+)
+def test_refuses_what_is_not_a_document(data, error, says):
+    with pytest.raises(error, match=says):
+        read(data)
+
+
+def test_truncated_pdf():
+    data = pdf_bytes([LINES])
+    with pytest.raises(MalformedDocument, match="truncated"):
+        read(data[: len(data) // 2])
+
+
+def test_encrypted_pdf():
+    with pytest.raises(MalformedDocument, match="encrypted"):
+        read(pdf_bytes([LINES], password="secret"))
+
+
+def test_image_only_pdf_needs_ocr():
+    with pytest.raises(NeedsOCR, match="no text layer"):
+        read(image_only_pdf_bytes())
+
+
+def test_zip_bomb_docx_is_refused_before_unpacking():
+    with pytest.raises(DocumentTooLarge, match="zip bomb"):
+        read(zip_bomb_docx(unpacked_mb=20))
+
+
+def test_xml_bomb_docx_is_refused():
+    with pytest.raises(MalformedDocument, match="declares XML entities"):
+        read(xml_bomb_docx())
+
+
+def test_oversize_file_is_refused():
+    with pytest.raises(DocumentTooLarge, match="limit is"):
+        read(pdf_bytes([LINES]), Limits(max_bytes=1024))
+
+
+def test_too_many_pages_are_refused():
+    with pytest.raises(DocumentTooLarge, match="pages"):
+        read(pdf_bytes([["a"], ["b"], ["c"]]), Limits(max_pages=2))
+
+
+def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    legacy = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 512
+    with pytest.raises(UnsupportedDocument, match="install LibreOffice"):
+        read(legacy)
