@@ -252,7 +252,7 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 # At-least-once delivery: a task is acknowledged when it finishes, and re-queued if the
@@ -271,6 +271,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("ITUTRACKER_EXPORT_INTERVAL_SECONDS", 6 * 3600),
     },
 }
+
+# Ingestion limits: generous for real conference documents, fatal to hostile ones.
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 100 * 1024 * 1024)
+INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000)
+INGEST_MAX_UNZIPPED_BYTES = env_int("INGEST_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Uploads through the admin and the API stop at the same size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

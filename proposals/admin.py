@@ -1,7 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from . import search
-from .models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
+from .choices import IntakeChannel, Origin
+from .models import (
+    Conference,
+    Document,
+    DocumentIntake,
+    IngestRun,
+    Instrument,
+    Proposal,
+    Provision,
+    Sponsorship,
+    Topic,
+)
+from .services.ingestion import document_receive
 
 
 @admin.register(Conference)
@@ -30,6 +46,35 @@ class ProvisionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
+class DocumentIntakeInline(admin.TabularInline):
+    model = DocumentIntake
+    extra = 0
+    can_delete = False
+    fields = ["received_at", "channel", "original_filename", "source_url", "received_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class IngestRunInline(admin.TabularInline):
+    model = IngestRun
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "status", "step", "proposals_found", "proposals_to_review", "error"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class UploadForm(forms.Form):
+    conference = forms.ModelChoiceField(queryset=Conference.objects.all(), to_field_name="slug")
+    origin = forms.ChoiceField(choices=Origin.choices)
+    file = forms.FileField(help_text="PDF, Word (.docx or .doc), HTML or text.")
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["symbol", "conference", "kind", "origin", "date", "ingest_status"]
@@ -37,16 +82,77 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["conference"]
     search_fields = ["symbol", "title", "source_line", "sha256"]
     autocomplete_fields = ["base_document"]
-    readonly_fields = ["sha256", "created_at", "updated_at"]
+    readonly_fields = ["sha256", "file_type", "page_count", "created_at", "updated_at"]
+    inlines = [DocumentIntakeInline, IngestRunInline]
+    change_list_template = "admin/proposals/document/change_list.html"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         search.index_documents(Document.objects.filter(pk=obj.pk))
 
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
+        return [path("upload/", upload, name="proposals_document_upload"), *super().get_urls()]
+
+    def upload_view(self, request):
+        """Upload a document: the same service as every other intake channel."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            document, run = document_receive(
+                conference=form.cleaned_data["conference"],
+                data=upload.read(),
+                origin=form.cleaned_data["origin"],
+                channel=IntakeChannel.ADMIN,
+                filename=upload.name,
+                received_by=request.user,
+            )
+            if run is None:
+                messages.info(
+                    request, f"These bytes are already known as {document}; intake recorded."
+                )
+            else:
+                messages.success(request, f"Received; ingest run {run.pk} is under way.")
+            return redirect(reverse("admin:proposals_document_change", args=[document.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Upload a document",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/proposals/document/upload.html", context)
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(admin.ModelAdmin):
+    """Read-only: runs are written by the pipeline."""
+
+    list_display = [
+        "document",
+        "status",
+        "step",
+        "proposals_found",
+        "proposals_to_review",
+        "created_at",
+    ]
+    list_filter = ["status", "document__conference"]
+    list_select_related = ["document__conference"]
+    search_fields = ["document__symbol", "error"]
+    readonly_fields = [field.name for field in IngestRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
+    fields = ["name", "slug", "description", "keywords", "source"]
     search_fields = ["name", "slug", "description"]
 
 

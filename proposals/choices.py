@@ -78,3 +78,21 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     MERGED = "merged", "Merged"
     UNKNOWN = "unknown", "Unknown"
+
+
+class IntakeChannel(models.TextChoices):
+    ADMIN = "admin", "Uploaded in the admin"
+    API = "api", "Uploaded through the API"
+    COMMAND = "command", "manage.py ingest"
+    URL = "url", "Fetched from a URL"
+    POLL = "poll", "Found by a polled source"
+    DEMO = "demo", "Demo data"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    NEEDS_REVIEW = "needs-review", "Needs review"
+    NEEDS_OCR = "needs-ocr", "Needs OCR"
+    FAILED = "failed", "Failed"

@@ -1,8 +1,49 @@
-"""Celery tasks: thin wrappers around services."""
+"""Celery tasks: thin wrappers around services. Each takes a primary key, re-fetches the
+row and calls a service; the retry policy is declared here."""
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
+from .choices import IngestStatus, RunStatus
 from .exports import exports_write
+from .models import Document, IngestRun
+from .services.ingestion import document_ingest
+
+
+class IngestTask(Task):
+    """After the last retry, the run is marked FAILED with the reason, so that nothing is
+    silently dropped."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = args[0] if args else kwargs.get("run_id")
+        runs = IngestRun.objects.filter(pk=run_id).exclude(
+            status__in=[RunStatus.SUCCEEDED, RunStatus.NEEDS_REVIEW, RunStatus.NEEDS_OCR]
+        )
+        for run in runs:
+            run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+            run.error = f"Gave up after {self.request.retries + 1} tries: {exc!r}"
+            run.save(update_fields=["status", "finished_at", "error"])
+            Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)
+
+
+@shared_task(
+    base=IngestTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Only the database going away is worth retrying; bad input fails the run at once.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def ingest_document(run_id: int) -> str:
+    """Ingest the document of IngestRun `run_id`. Safe to run twice: the run is claimed
+    once, and proposals are keyed by document and number."""
+    run = IngestRun.objects.filter(pk=run_id).select_related("document").first()
+    if run is None:
+        return "missing"
+    return document_ingest(run=run).status
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

@@ -23,7 +23,8 @@ def test_every_domain_model_is_registered():
 
     for app_label in ["delegations", "proposals"]:
         for model in apps.get_app_config(app_label).get_models():
-            if model.__name__ != "Sponsorship":  # edited inline on its proposal
+            # Edited or shown inline on their proposal or document.
+            if model.__name__ not in {"Sponsorship", "DocumentIntake"}:
                 assert model in admin.site._registry, model
 
 
@@ -51,3 +52,26 @@ def test_proposal_search_finds_by_number_and_filters_by_origin(curator):
     leaked = curator.get(url, {"document__origin__exact": "leaked"}).context["cl"].result_count
     official = curator.get(url, {"document__origin__exact": "official"}).context["cl"].result_count
     assert leaked > 0 and official > 0
+
+
+def test_a_curator_uploads_a_document_and_sees_its_run(curator, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import Document, IngestRun
+
+    settings.MEDIA_ROOT = tmp_path
+    text = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
+    upload = SimpleUploadedFile("doc29.txt", text, content_type="text/plain")
+    response = curator.post(
+        reverse("admin:proposals_document_upload"),
+        {"conference": "wcit-12", "origin": "official", "file": upload},
+    )
+    document = Document.objects.get(sha256__isnull=False)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:proposals_document_change", args=[document.pk])
+    assert document.intakes.get().channel == "admin"
+    run = IngestRun.objects.get(document=document)
+    page = curator.get(response.url).content.decode()
+    assert run.get_status_display() in page or "Queued" in page
+    assert curator.get(reverse("admin:proposals_ingestrun_changelist")).status_code == 200
+    assert curator.get(reverse("admin:proposals_document_upload")).status_code == 200

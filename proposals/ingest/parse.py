@@ -191,16 +191,41 @@ def tidy(text: str) -> str:
     return "\n".join(line.strip() for line in joined.split("\n"))
 
 
+HEADER_WORDS = {
+    "proposers": re.compile(r"(?i)propos(?:er|ed by|ing)|author|member state|countr|source"),
+    "text": re.compile(r"(?i)\btext\b|wording|proposal text"),
+}
+
+
+def column_roles(header: list[str]) -> dict[str, int]:
+    """Which column holds the proposers and which the text, from a header row's words."""
+    roles = {}
+    for index, cell in enumerate(header):
+        for role, words in HEADER_WORDS.items():
+            if role not in roles and words.search(cell):
+                roles[role] = index
+                break
+    return roles
+
+
 def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
     """Proposals in a compilation table: one row each, with the number (and usually the
     action) in one cell, the provision in another, the proposed text, and sometimes a
-    proposers column. Header rows and rows without a proposal number are skipped."""
+    proposers column. A header row, when there is one, says which column is which;
+    without one the longest cell is the text. Rows without a number are skipped."""
     proposals = []
+    header_roles: dict[str, int] = {}
+    header_width = 0
     for cells in rows:
         cells = [normalise(cell).strip() for cell in cells]
         number_at = next((i for i, c in enumerate(cells) if NUMBER_ALONE.search(c)), None)
         if number_at is None:
+            if not header_roles:
+                header_roles, header_width = column_roles(cells), len(cells)
             continue
+        # A row laid out differently from the header (merged or split cells) is read
+        # by its contents alone.
+        roles = header_roles if len(cells) == header_width else {}
         match = NUMBER_ALONE.search(cells[number_at])
         action_match = re.search(ACTION, cells[number_at][: match.start()])
         used = {number_at}
@@ -225,16 +250,24 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
             proposal.problems.append("no provision, article or resolution found")
 
         rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
+        if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
+            proposal.proposers_as_stated = cells[roles["proposers"]]
+            rest = [(i, c) for i, c in rest if i != roles["proposers"]]
         if rest:
-            text_at, text = max(rest, key=lambda item: len(item[1]))
+            by_role = roles.get("text")
+            text_at, text = (
+                (by_role, cells[by_role])
+                if by_role in dict(rest)
+                else max(rest, key=lambda item: len(item[1]))
+            )
             body = text
             reasons = REASONS_IN_CELL.search(body)
             if reasons:
                 proposal.reasons = tidy(body[reasons.end() :])
                 body = body[: reasons.start()]
             proposal.text = tidy(body)
-            others = [c for i, c in rest if i != text_at]
-            proposal.proposers_as_stated = "; ".join(others)
+            if not proposal.proposers_as_stated:
+                proposal.proposers_as_stated = "; ".join(c for i, c in rest if i != text_at)
         elif proposal.action != "NOC":
             proposal.problems.append("no text")
         proposals.append(proposal)

@@ -191,6 +191,15 @@ def test_reads_a_compilation_table_row_by_row():
     assert not any(p.needs_review for p in (first, second, third))
 
 
+def test_the_header_row_says_which_column_holds_the_proposers():
+    rows = [
+        ["Provision", "Number", "Proposed text", "Proposed by"],
+        ["1.3", "MOD PRG/29/1", "…networks…", "Paraguay, Ghana"],
+    ]
+    (proposal,) = parse_table(rows)
+    assert (proposal.text, proposal.proposers_as_stated) == ("…networks…", "Paraguay, Ghana")
+
+
 def test_a_table_row_without_action_or_provision_goes_to_review():
     (proposal,) = parse_table([["PRG/29/9", "Some text"]])
     assert proposal.action == ""

@@ -1,4 +1,4 @@
-"""Writes to proposals. The admin, the demo loader and (later) ingestion all call these."""
+"""Writes to proposals. The admin, the demo loader and ingestion all call these."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from django.db import transaction
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
-from . import search
-from .choices import Outcome
-from .models import Conference, Document, Proposal, Provision, Sponsorship, Topic
+from .. import search
+from ..choices import Outcome
+from ..models import Conference, Document, Proposal, Provision, Sponsorship, Topic
 
 Proposer = MemberState | RegionalGroup | SectorMember
 
@@ -48,10 +48,63 @@ def proposal_upsert(
     """
     if not number and not source_key:
         raise ValueError("A proposal needs its ITU number or, without one, a source_key.")
+    lookup = {"conference": conference}
+    if number:  # the current version: superseded ones keep their number
+        lookup.update({"number": number, "superseded_by": None})
+    else:
+        lookup.update({"number": "", "source_key": source_key})
+    proposal = Proposal.objects.select_for_update().filter(**lookup).first()
+    return proposal_apply(
+        proposal,
+        conference=conference,
+        number=number,
+        source_key=source_key,
+        document=document,
+        action=action,
+        provision=provision,
+        text=text,
+        reasons=reasons,
+        summary=summary,
+        proposers=proposers,
+        proposers_as_stated=proposers_as_stated,
+        topics=topics,
+        outcome=outcome,
+        outcome_source=outcome_source,
+        page=page,
+        published=published,
+        source=source,
+    )
+
+
+@transaction.atomic
+def proposal_apply(
+    proposal: Proposal | None,
+    *,
+    conference: Conference,
+    number: str = "",
+    source_key: str = "",
+    document: Document | None = None,
+    action: str = "",
+    provision: Provision | None = None,
+    text: str = "",
+    reasons: str = "",
+    summary: str = "",
+    proposers: Sequence[Proposer] = (),
+    proposers_as_stated: str = "",
+    topics: Iterable[Topic] = (),
+    outcome: str = Outcome.UNKNOWN,
+    outcome_source: str = "",
+    page: int | None = None,
+    parse_confidence: float | None = None,
+    review_reasons: str = "",
+    published: bool = False,
+    source: str,
+) -> tuple[Proposal, bool]:
+    """Apply what a source says to `proposal`, or create it when None; see
+    proposal_upsert for the rules. Ingestion calls this directly with the row it found
+    by document and number."""
     if document is not None and document.conference_id != conference.pk:
         raise ValueError(f"{document} is not a document of {conference.slug}.")
-    lookup = {"conference": conference}
-    lookup.update({"number": number} if number else {"number": "", "source_key": source_key})
     values = {
         "source_key": source_key,
         "document": document,
@@ -64,13 +117,16 @@ def proposal_upsert(
         "outcome": "" if outcome == Outcome.UNKNOWN else outcome,
         "outcome_source": outcome_source,
         "page": page,
+        "parse_confidence": parse_confidence,
+        "review_reasons": review_reasons,
         "source": source,
     }
     given = {name: value for name, value in values.items() if value not in ("", None)}
 
-    proposal = Proposal.objects.select_for_update().filter(**lookup).first()
     if proposal is None:
-        proposal = Proposal.objects.create(**{**given, **lookup, "published": published})
+        proposal = Proposal.objects.create(
+            conference=conference, number=number, published=published, **given
+        )
         changed = True
     else:
         changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]

@@ -1,0 +1,68 @@
+"""A copy of a leaked document that is safe to publish: the same content without the
+metadata that could identify who had it (author, creator, company, editing tool).
+
+The original is kept for curators; the text is always extracted from the original.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .detect import DOCX, HTML, PDF
+
+EMPTY_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"/>'
+)
+EMPTY_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+    'properties"/>'
+)
+IDENTIFYING_META = re.compile(
+    rb"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
+    rb"copyright|company|last-modified-by)[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def public_copy(data: bytes, kind: str) -> bytes:
+    if kind == PDF:
+        return pdf_without_metadata(data)
+    if kind == DOCX:
+        return docx_without_metadata(data)
+    if kind == HTML:
+        return IDENTIFYING_META.sub(b"", data)
+    return data
+
+
+def pdf_without_metadata(data: bytes) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/Info" in pdf.trailer:
+            del pdf.trailer["/Info"]
+        if "/Metadata" in pdf.Root:
+            del pdf.Root["/Metadata"]
+        out = io.BytesIO()
+        pdf.save(out, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def docx_without_metadata(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            if item.filename == "docProps/core.xml":
+                copy.writestr(item, EMPTY_CORE)
+            elif item.filename == "docProps/app.xml":
+                copy.writestr(item, EMPTY_APP)
+            elif item.filename == "docProps/custom.xml":
+                copy.writestr(item, EMPTY_APP.replace("extended-properties", "custom-properties"))
+            else:
+                copy.writestr(item, source.read(item))
+    return out.getvalue()

@@ -1,0 +1,73 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from proposals.choices import IntakeChannel, Origin
+from proposals.models import Conference, IngestRun
+from proposals.services.ingestion import document_receive
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest documents (PDF, Word, HTML, text) from files and folders. With a Celery "
+        "broker configured the runs are queued for the workers; without one they run here."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="Files, or folders to walk.")
+        parser.add_argument("--conference", required=True, help="Conference slug, e.g. wcit-12.")
+        parser.add_argument("--origin", required=True, choices=Origin.values)
+
+    def handle(self, *args, paths, conference, origin, **options):
+        found = Conference.objects.filter(slug=conference).first()
+        if found is None:
+            known = ", ".join(Conference.objects.values_list("slug", flat=True))
+            raise CommandError(f"Unknown conference {conference!r}. Known: {known}.")
+        files = list(self.files(paths))
+        if not files:
+            raise CommandError("No files found at the paths given.")
+        failures = 0
+        for path in files:
+            if path.stat().st_size > settings.INGEST_MAX_BYTES:
+                self.stderr.write(
+                    f"{path}: over the {settings.INGEST_MAX_BYTES} byte limit, skipped"
+                )
+                failures += 1
+                continue
+            document, run = document_receive(
+                conference=found,
+                data=path.read_bytes(),
+                origin=origin,
+                channel=IntakeChannel.COMMAND,
+                filename=path.name,
+            )
+            if run is None:
+                self.stdout.write(f"{path}: already known as {document}, intake recorded")
+                continue
+            run.refresh_from_db()
+            failures += run.status == "failed"
+            self.stdout.write(f"{path}: {self.describe(run)}")
+        if failures:
+            raise CommandError(f"{failures} of {len(files)} file(s) failed.")
+
+    def files(self, paths):
+        for path in paths:
+            if path.is_dir():
+                yield from sorted(
+                    p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                )
+            elif path.is_file():
+                yield path
+            else:
+                raise CommandError(f"{path}: no such file or folder.")
+
+    def describe(self, run: IngestRun) -> str:
+        if run.status == "queued":
+            return f"queued as ingest run {run.pk}"
+        summary = (
+            f"{run.get_status_display()}: {run.document}, {run.pages or 0} page(s), "
+            f"{run.proposals_found} proposal(s) found, {run.proposals_created} created, "
+            f"{run.proposals_updated} updated, {run.proposals_to_review} to review"
+        )
+        return summary + (f"\n  {run.error}" if run.error else "")

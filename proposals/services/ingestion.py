@@ -1,0 +1,464 @@
+"""Receive documents and ingest them. Every intake channel (the admin, the API, the
+`ingest` command, URL fetches, polled sources) calls `document_receive`; the Celery task
+calls `document_ingest`. The steps themselves are the pure functions in proposals.ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from contextlib import contextmanager
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from delegations.models import MemberState, RegionalGroup
+
+from .. import search
+from ..choices import (
+    DocumentKind,
+    IngestStatus,
+    InstrumentKind,
+    Origin,
+    ProvisionKind,
+    ProvisionStatus,
+    RunStatus,
+)
+from ..ingest.detect import detect_type
+from ..ingest.errors import IngestError, NeedsOCR
+from ..ingest.extract import Extracted, Limits, extract
+from ..ingest.header import Header, parse_header
+from ..ingest.parse import REVIEW_THRESHOLD, ParsedProposal, parse_table, parse_text
+from ..ingest.public_copy import public_copy
+from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
+from .proposals import proposal_apply
+
+log = logging.getLogger(__name__)
+
+
+def ingest_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.INGEST_MAX_BYTES,
+        max_pages=settings.INGEST_MAX_PAGES,
+        max_unzipped_bytes=settings.INGEST_MAX_UNZIPPED_BYTES,
+    )
+
+
+# --- Receiving ----------------------------------------------------------------------
+
+
+def document_receive(
+    *,
+    conference: Conference,
+    data: bytes,
+    origin: str,
+    channel: str,
+    filename: str = "",
+    source_url: str = "",
+    received_by=None,
+) -> tuple[Document, IngestRun | None]:
+    """Keep the bytes and record how they arrived; queue an ingest run for new bytes.
+
+    Documents are content-addressed by sha256: the same bytes arriving again make one
+    Document with a second intake, and no second run. The file is written before the
+    rows, under its hash, so a failure leaves at most an orphan file that the next
+    arrival of the same bytes reuses, never a row without its file.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"documents/{digest[:2]}/{digest}"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(sha256=digest).first()
+        run = None
+        if document is None:
+            document = Document.objects.create(
+                conference=conference,
+                # Until the header is read; see apply_header.
+                symbol=f"Received {digest[:12]}",
+                kind=DocumentKind.OTHER,
+                origin=origin,
+                sha256=digest,
+                file=name,
+                ingest_status=IngestStatus.QUEUED,
+                source=f"Received via {channel}" + (f" as {filename}" if filename else ""),
+            )
+            run = IngestRun.objects.create(document=document)
+            # Imported here: tasks import this module.
+            from ..tasks import ingest_document
+
+            transaction.on_commit(lambda: ingest_document.delay(run.pk))
+        DocumentIntake.objects.create(
+            document=document,
+            channel=channel,
+            original_filename=filename[:255],
+            source_url=source_url,
+            received_by=received_by,
+        )
+    return document, run
+
+
+# --- Ingesting ----------------------------------------------------------------------
+
+
+class Progress:
+    """Records the current step and its duration on the run, so the admin shows where
+    a long ingest is."""
+
+    def __init__(self, run: IngestRun):
+        self.run = run
+
+    @contextmanager
+    def step(self, name: str):
+        IngestRun.objects.filter(pk=self.run.pk).update(step=name)
+        self.run.step = name
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.run.timings[name] = round(time.perf_counter() - started, 4)
+
+
+def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRun:
+    """Run the pipeline for one queued run and record the outcome on it.
+
+    Bad input ends the run as FAILED (or NEEDS_OCR) with a message a curator can act on,
+    and is never retried. Database trouble propagates, so that the task retries it.
+    """
+    # Claim the run with a conditional update: of two deliveries of the same task (at-
+    # least-once), one proceeds. A RUNNING run is claimable too: its worker died.
+    claimed = IngestRun.objects.filter(
+        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+    run.refresh_from_db()
+    if not claimed:
+        return run
+    Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
+
+    progress = Progress(run)
+    try:
+        status, error = pipeline(run, progress, limits or ingest_limits())
+    except NeedsOCR as problem:
+        status, error = RunStatus.NEEDS_OCR, str(problem)
+    except IngestError as problem:
+        status, error = RunStatus.FAILED, str(problem)
+    except SoftTimeLimitExceeded:
+        status = RunStatus.FAILED
+        error = f"Took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s at step {run.step}."
+    except Exception as problem:  # a bug must not kill the worker or lose the run
+        if is_transient(problem):
+            raise
+        log.exception("Ingest run %s failed unexpectedly", run.pk)
+        status, error = RunStatus.FAILED, f"Unexpected error at step {run.step}: {problem!r}"
+
+    run.status, run.error, run.finished_at = status, error, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at", "timings", "step", "pages",
+                            "proposals_found", "proposals_created", "proposals_updated",
+                            "proposals_to_review", "document"])  # fmt: skip
+    Document.objects.filter(pk=run.document_id).update(ingest_status=status)
+    return run
+
+
+def is_transient(problem: Exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(problem, OperationalError | InterfaceError)
+
+
+def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
+    document = run.document
+    with progress.step("read"), document.file.open("rb") as stored:
+        data = stored.read()
+    with progress.step("detect"):
+        kind = detect_type(data)
+    with progress.step("extract"):
+        extracted = extract(data, kind, limits)
+    run.pages = len(extracted.pages)
+
+    with progress.step("header"), transaction.atomic():
+        header = parse_header(extracted.pages[0] if extracted.pages else "")
+        document = apply_header(document, header)
+        run.document = document
+        document.extracted_text = "\f".join(extracted.pages)
+        document.file_type, document.page_count = kind, len(extracted.pages)
+        document.save(update_fields=["extracted_text", "file_type", "page_count", "updated_at"])
+
+    if document.origin == Origin.LEAKED:
+        with progress.step("public copy"):
+            make_public_copy(document, data, kind)
+
+    with progress.step("parse"):
+        parsed = parse_all(extracted)
+    run.proposals_found = len(parsed)
+
+    with progress.step("link and save"), transaction.atomic():
+        review = save_proposals(run, document, parsed, header)
+
+    with progress.step("index"):
+        search.index_documents(Document.objects.filter(pk=document.pk))
+
+    if not parsed:
+        return RunStatus.NEEDS_REVIEW, "No proposals were found in this document."
+    if review:
+        return RunStatus.NEEDS_REVIEW, "\n".join(review)
+    return RunStatus.SUCCEEDED, ""
+
+
+def parse_all(extracted: Extracted) -> list[ParsedProposal]:
+    """Running text and tables; a number found in a table is read from the table."""
+    from_tables = [p for page, rows in extracted.tables for p in parse_table(rows, page)]
+    in_tables = {p.number for p in from_tables}
+    from_text = [p for p in parse_text(extracted.pages) if p.number not in in_tables]
+    return from_text + from_tables
+
+
+def apply_header(document: Document, header: Header) -> Document:
+    """Give a received document the symbol its header states. If a record for that symbol
+    already exists with no file (from metadata, or named by a revision), the file joins
+    that record rather than making a second one."""
+    if header.symbol and header.symbol != document.symbol:
+        existing = (
+            Document.objects.select_for_update()
+            .filter(conference=document.conference, symbol=header.symbol)
+            .exclude(pk=document.pk)
+            .first()
+        )
+        if existing is not None and existing.sha256 is None:
+            existing.sha256, existing.file = document.sha256, document.file.name
+            existing.ingest_status = document.ingest_status
+            DocumentIntake.objects.filter(document=document).update(document=existing)
+            IngestRun.objects.filter(document=document).update(document=existing)
+            document.delete()
+            existing.save()
+            document = existing
+        elif existing is None:
+            document.symbol = header.symbol
+    if header.kind and document.kind == DocumentKind.OTHER:
+        document.kind = header.kind
+    if header.base_symbol and document.base_document_id is None:
+        document.base_document, _ = Document.objects.get_or_create(
+            conference=document.conference,
+            symbol=header.base_symbol,
+            defaults={
+                "kind": DocumentKind.CONTRIBUTION
+                if header.base_symbol.startswith("Document")
+                else DocumentKind.ADDENDUM,
+                "origin": document.origin,
+                "source": f"Named by {document.symbol}",
+            },
+        )
+    for field in ("date", "language", "source_line"):
+        if getattr(header, field) and not getattr(document, field):
+            setattr(document, field, getattr(header, field))
+    document.save()
+    return document
+
+
+def make_public_copy(document: Document, data: bytes, kind: str) -> None:
+    name = f"public/{document.sha256[:2]}/{document.sha256}"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(public_copy(data, kind)))
+    Document.objects.filter(pk=document.pk).update(public_file=name)
+    document.public_file = name
+
+
+# --- Linking and saving ----------------------------------------------------------------
+
+
+def save_proposals(
+    run: IngestRun, document: Document, parsed: list[ParsedProposal], header: Header
+) -> list[str]:
+    """Link and save every parsed proposal; return what needs a curator's eye."""
+    review = []
+    topics = [(topic, keywords(topic)) for topic in Topic.objects.exclude(keywords="")]
+    for item in parsed:
+        problems = list(item.problems)
+        proposers, stated = link_proposers(item, header, problems)
+        provision = link_provision(item, document.conference, document, problems)
+        proposal = version_for(document, item.number, problems)
+        if proposal is False:
+            review.append(f"{item.number}: {'; '.join(problems)}")
+            continue
+        searchable = f"{item.text}\n{item.reasons}".lower()
+        created = proposal is None
+        _, changed = proposal_apply(
+            proposal,
+            conference=document.conference,
+            number=item.number,
+            document=document,
+            action=item.action,
+            provision=provision,
+            text=item.text,
+            reasons=item.reasons,
+            proposers=proposers,
+            proposers_as_stated=stated,
+            topics=[t for t, words in topics if any(w in searchable for w in words)],
+            page=item.page,
+            parse_confidence=confidence(problems),
+            review_reasons="; ".join(problems),
+            # Publication waits for a curator whenever anything is in doubt.
+            published=confidence(problems) >= REVIEW_THRESHOLD,
+            source=f"{document.conference.slug} {document.symbol}, page {item.page}",
+        )
+        run.proposals_created += int(created)
+        run.proposals_updated += int(changed and not created)
+        if confidence(problems) < REVIEW_THRESHOLD:
+            run.proposals_to_review += 1
+            review.append(f"{item.number}: {'; '.join(problems)}")
+    return review
+
+
+def confidence(problems: list[str]) -> float:
+    """The parser's measure, extended to what linking found missing."""
+    return max(0.0, 1.0 - 0.35 * len(problems))
+
+
+def keywords(topic: Topic) -> list[str]:
+    return [line.strip().lower() for line in topic.keywords.splitlines() if line.strip()]
+
+
+def version_for(document: Document, number: str, problems: list[str]) -> Proposal | bool | None:
+    """The row this document's proposal `number` goes into: its own, if ingested before
+    (or if a record of it was made from metadata); None for a new row; False when the
+    number belongs to another document that this one does not revise (a conflict).
+
+    A revision's proposal supersedes the one from the document it revises. The current
+    version of a number is unique, so the swap goes in three steps that never leave two
+    current rows: the new row starts out superseded by the old, the old is then marked
+    superseded by the new, and the new is made current.
+    """
+    own = Proposal.objects.select_for_update().filter(document=document, number=number).first()
+    if own is not None:
+        return own
+    current = (
+        Proposal.objects.select_for_update()
+        .filter(conference=document.conference, number=number, superseded_by=None)
+        .select_related("document")
+        .first()
+    )
+    if current is None:
+        return None
+    if current.document is None or current.document.sha256 is None:
+        return current  # a record from metadata: this document is its source
+    if revises(document, current.document):
+        new = Proposal.objects.create(
+            conference=document.conference,
+            number=number,
+            document=document,
+            superseded_by=current,
+            published=current.published,
+            source=f"{document.conference.slug} {document.symbol}",
+        )
+        Proposal.objects.filter(pk=current.pk).update(superseded_by=new)
+        Proposal.objects.filter(pk=new.pk).update(superseded_by=None)
+        new.superseded_by = None
+        return new
+    problems.append(f"the number is already used by {current.document}")
+    return False
+
+
+def revises(document: Document, other: Document) -> bool:
+    """Whether `document` is a later version of `other`: a revision or corrigendum of it,
+    or of something that revises it."""
+    seen = set()
+    current = document
+    while current.base_document_id and current.pk not in seen:
+        seen.add(current.pk)
+        if current.kind in (DocumentKind.REVISION, DocumentKind.CORRIGENDUM) and (
+            current.base_document_id == other.pk
+        ):
+            return True
+        current = current.base_document
+    return False
+
+
+def link_proposers(item: ParsedProposal, header: Header, problems: list[str]):
+    """From the number's prefix (a group's common-proposal prefix or a state's ITU code),
+    else from the names the document states. An unknown prefix is flagged, never guessed."""
+    stated = item.proposers_as_stated or header.source_line or item.prefix
+    group = RegionalGroup.objects.filter(proposal_prefix=item.prefix).first()
+    if group is not None:
+        return [group], stated
+    state = MemberState.objects.filter(itu_code=item.prefix).first()
+    if state is not None:
+        return [state], stated
+    names = [n.strip() for n in stated.replace(" and ", ",").split(",") if n.strip()]
+    states = [state_by_name(name) for name in names]
+    if names and all(states):
+        return list(dict.fromkeys(states)), stated
+    problems.append(f"unknown prefix {item.prefix!r}: proposers not linked")
+    return [], stated
+
+
+def state_by_name(name: str) -> MemberState | None:
+    return (
+        MemberState.objects.filter(name__iexact=name).first()
+        or MemberState.objects.filter(official_name__iexact=name).first()
+    )
+
+
+def link_provision(
+    item: ParsedProposal, conference: Conference, document: Document, problems: list[str]
+) -> Provision | None:
+    """The provision in the instruments the conference revises; one they do not have is
+    created as "proposed new"."""
+    if item.resolution:
+        kinds, number, kind = (
+            [InstrumentKind.RESOLUTIONS],
+            item.resolution,
+            ProvisionKind.RESOLUTION,
+        )
+    elif item.provision:
+        kinds, number, kind = [InstrumentKind.REGULATIONS], item.provision, ProvisionKind.PROVISION
+    elif item.article:
+        kinds, number, kind = [InstrumentKind.REGULATIONS], item.article, ProvisionKind.ARTICLE
+    else:
+        return None
+    instruments = list(conference.instruments.filter(kind__in=kinds))
+    if not instruments and not item.resolution:
+        instruments = list(
+            conference.instruments.filter(
+                kind__in=[InstrumentKind.CONSTITUTION, InstrumentKind.CONVENTION]
+            )
+        )
+    found = Provision.objects.filter(instrument__in=instruments, number=number)
+    if len(instruments) > 1 and found.count() != 1:
+        problems.append(
+            f"provision {number} could be in {' or '.join(i.short_name for i in instruments)}"
+        )
+        return None
+    if found.exists():
+        provision = found.first()
+    elif len(instruments) == 1:
+        provision = Provision.objects.create(
+            instrument=instruments[0],
+            number=number,
+            kind=kind,
+            status=ProvisionStatus.PROPOSED,
+            margin_number=item.margin_number,
+            title=item.resolution_title,
+            source=f"Named by {item.number} in {conference.slug} {document.symbol}",
+        )
+    else:
+        problems.append(f"no instrument of {conference.slug} to put provision {number} in")
+        return None
+    if item.article and kind != ProvisionKind.ARTICLE and provision.article_id is None:
+        article, _ = Provision.objects.get_or_create(
+            instrument=provision.instrument,
+            number=item.article,
+            defaults={
+                "kind": ProvisionKind.ARTICLE,
+                "status": ProvisionStatus.PROPOSED,
+                "title": item.article_title,
+                "source": f"Named by {item.number} in {conference.slug} {document.symbol}",
+            },
+        )
+        Provision.objects.filter(pk=provision.pk).update(article=article)
+    return provision

@@ -1,0 +1,234 @@
+"""The whole pipeline through document_receive, as every intake channel runs it.
+(Tasks run in-process here; tests/test_worker.py runs them in a real worker.)"""
+
+import io
+import zipfile
+
+import pytest
+
+from proposals.choices import IntakeChannel, RunStatus
+from proposals.models import Document, DocumentIntake, IngestRun, Proposal, Topic
+from proposals.services.ingestion import document_receive
+
+from .documents import (
+    RUSSIA_REV1,
+    docx_bytes,
+    html_bytes,
+    image_only_pdf_bytes,
+    pdf_bytes,
+    xml_bomb_docx,
+    zip_bomb_docx,
+)
+
+pytestmark = pytest.mark.usefixtures("reference_data", "media_in_tmp")
+
+ORIGINAL_27 = [
+    "Document 27-E",
+    "13 November 2012",
+    "Original: Russian",
+    "Russian Federation",
+    "PROPOSALS FOR THE WORK OF THE CONFERENCE",
+    "ADD\tRUS/27/7",
+    "ARTICLE 3A",
+    "Internet",
+    "31A\t3A.1\tAn earlier wording of the Internet article.",
+    "Reasons:\tFirst version.",
+]
+REVISION_27 = [line for line, _ in RUSSIA_REV1]
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def wcit():
+    from proposals.models import Conference
+
+    return Conference.objects.get(slug="wcit-12")
+
+
+@pytest.fixture
+def receive(wcit, django_capture_on_commit_callbacks):
+    """Receive bytes as the ingest command does, and run the queued task (in-process)."""
+
+    def receive(data, origin="official", name="doc"):
+        with django_capture_on_commit_callbacks(execute=True):
+            document, run = document_receive(
+                conference=wcit,
+                data=data,
+                origin=origin,
+                channel=IntakeChannel.COMMAND,
+                filename=name,
+            )
+        if run is not None:
+            run.refresh_from_db()
+            document = run.document
+        return document, run
+
+    return receive
+
+
+def test_a_word_document_becomes_linked_proposals(receive):
+    document, run = receive(docx_bytes(REVISION_27))
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert (document.symbol, document.kind, str(document.date)) == (
+        "Revision 1 to Document 27",
+        "revision",
+        "2012-11-17",
+    )
+    assert document.base_document.symbol == "Document 27"
+    proposal = Proposal.objects.get(document=document, number="RUS/27/7")
+    assert proposal.action == "ADD"
+    assert (proposal.provision.number, proposal.provision.article.number) == ("3A.1", "3A")
+    assert [s.itu_code for s in proposal.proposing_states.all()] == ["RUS"]
+    assert proposal.published and proposal.parse_confidence == 1.0
+    assert set(run.timings) >= {"detect", "extract", "parse", "link and save"}
+
+
+def test_the_same_bytes_twice_change_nothing(receive):
+    data = docx_bytes(REVISION_27)
+    document, _ = receive(data)
+    before = list(Proposal.objects.values_list("pk", "updated_at"))
+    again, second_run = receive(data, name="copy.docx")
+    assert again.pk == document.pk and second_run is None
+    assert list(Proposal.objects.values_list("pk", "updated_at")) == before
+    assert DocumentIntake.objects.filter(document=document).count() == 2
+    assert IngestRun.objects.filter(document=document).count() == 1
+
+
+def test_a_revision_supersedes_the_proposals_of_its_original(receive):
+    original, _ = receive(docx_bytes(ORIGINAL_27))
+    revision, _ = receive(docx_bytes(REVISION_27))
+    versions = Proposal.objects.filter(number="RUS/27/7").order_by("pk")
+    old = versions.get(document=original)
+    new = versions.get(document=revision)
+    assert old.superseded_by == new and new.superseded_by is None
+    assert old.text == "An earlier wording of the Internet article."
+    assert list(Proposal.objects.by_url_key("wcit-12", "RUS-27-7").filter(superseded_by=None)) == [
+        new
+    ]
+    # Ingesting the original again leaves the revision current.
+    receive(docx_bytes([*ORIGINAL_27, ""]))
+    assert Proposal.objects.get(number="RUS/27/7", superseded_by=None) == new
+
+
+def test_an_unknown_prefix_goes_to_review_unpublished(receive):
+    text = b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n"
+    _, run = receive(text)
+    assert run.status == RunStatus.NEEDS_REVIEW
+    assert "unknown prefix 'XYZ'" in run.error
+    proposal = Proposal.objects.get(number="XYZ/88/1")
+    assert not proposal.published and proposal.review_reasons
+    assert not proposal.sponsorships.exists()
+
+
+def test_a_compilation_table_links_proposers_by_name(receive):
+    rows = (
+        "<table><tr><th>ITR</th><th>Proposal</th><th>Text</th><th>Proposer</th></tr>"
+        "<tr><td>1.3</td><td>MOD ZZA/62/1</td><td>…networks…</td><td>Paraguay, Ghana</td></tr>"
+        "</table>"
+    )
+    _, run = receive(html_bytes("<p>TD 62</p>" + rows), origin="leaked")
+    proposal = Proposal.objects.get(number="ZZA/62/1")
+    assert sorted(s.itu_code for s in proposal.proposing_states.all()) == ["GHA", "PRG"]
+    assert proposal.provision.number == "1.3"
+    assert run.proposals_found == 1
+
+
+def test_topic_keywords_tag_proposals(receive):
+    Topic.objects.filter(slug="spam").update(keywords="unsolicited bulk\nspam")
+    text = b"Document 90-E\nADD\tRUS/90/1\n5\t2.13\tUnsolicited bulk messages...\nReasons:\tR.\n"
+    receive(text)
+    assert list(Proposal.objects.get(number="RUS/90/1").topics.values_list("slug", flat=True)) == [
+        "spam"
+    ]
+
+
+# --- Bad input: every case ends with a reason, and the next document still goes in -----
+
+BAD_INPUT = {
+    "empty file": (b"", RunStatus.FAILED, "empty"),
+    "truncated PDF": (pdf_bytes([REVISION_27])[:400], RunStatus.FAILED, "truncated"),
+    "encrypted PDF": (pdf_bytes([REVISION_27], password="x"), RunStatus.FAILED, "encrypted"),
+    "image-only PDF": (image_only_pdf_bytes(), RunStatus.NEEDS_OCR, "OCR"),
+    "zip-bomb DOCX": (zip_bomb_docx(20), RunStatus.FAILED, "zip bomb"),
+    "XML-bomb DOCX": (xml_bomb_docx(), RunStatus.FAILED, "XML entities"),
+    ".exe renamed .pdf": (b"MZ\x90\x00" + b"\x00" * 300, RunStatus.FAILED, "executable"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_fails_clearly_and_the_next_document_goes_in(receive, case):
+    data, status, says = BAD_INPUT[case]
+    document, run = receive(data, name=f"{case}.pdf")
+    assert run.status == status
+    assert says in run.error
+    assert document.ingest_status == status
+    assert not Proposal.objects.filter(document=document).exists()
+    _, good = receive(docx_bytes(REVISION_27))
+    assert good.status == RunStatus.SUCCEEDED
+
+
+def test_an_oversize_file_fails_clearly(receive, settings):
+    settings.INGEST_MAX_BYTES = 1000
+    _, run = receive(pdf_bytes([REVISION_27]))
+    assert run.status == RunStatus.FAILED and "limit is" in run.error
+
+
+# --- Leaked documents ------------------------------------------------------------------
+
+
+def test_a_leaked_pdf_gets_a_public_copy_without_identifying_metadata(receive):
+    import pikepdf
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_author("Jane Insider")
+    pdf.set_creator("Ministry Word Processor")
+    pdf.set_producer("Acme Corp PDF")
+    pdf.set_xmp_metadata(
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Jane Insider</dc:creator></x:xmpmeta>'
+    )
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    for line in REVISION_27:
+        pdf.multi_cell(
+            0, 5, line.replace("\t", " ").replace("§", "S."), new_x="LMARGIN", new_y="NEXT"
+        )
+    data = bytes(pdf.output())
+    assert b"Jane Insider" in data
+
+    document, run = receive(data, origin="leaked")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    copy = document.public_file.read()
+    assert b"Jane Insider" not in copy and b"Acme" not in copy
+    with pikepdf.open(io.BytesIO(copy)) as public:
+        assert "/Author" not in public.docinfo and "/Creator" not in public.docinfo
+        assert "/Metadata" not in public.Root
+    assert document.file.read() == data  # the original is kept for curators
+
+
+def test_a_leaked_docx_gets_a_public_copy_without_identifying_metadata(receive):
+    import docx
+
+    source = docx.Document(io.BytesIO(docx_bytes(REVISION_27)))
+    source.core_properties.author = "Jane Insider"
+    source.core_properties.last_modified_by = "J. Insider"
+    out = io.BytesIO()
+    source.save(out)
+    document, _ = receive(out.getvalue(), origin="leaked")
+    public = document.public_file.read()
+    archive = zipfile.ZipFile(io.BytesIO(public))
+    for part in ("docProps/core.xml", "docProps/app.xml"):
+        text = archive.read(part).decode()
+        assert "Jane" not in text and "Insider" not in text
+        assert "<dc:creator" not in text and "<Company" not in text and "<Application" not in text
+    assert docx.Document(io.BytesIO(public)).paragraphs  # still opens
+
+
+def test_official_documents_need_no_public_copy(receive):
+    document, _ = receive(docx_bytes(REVISION_27), origin="official")
+    assert not document.public_file
+    assert Document.objects.filter(pk=document.pk, origin="official").exists()
