@@ -60,6 +60,16 @@ def demo_data(reference_data):
 
 
 @pytest.fixture(autouse=True)
+def tasks_in_process(monkeypatch):
+    """Tasks run where they are called, as on a laptop, even when the environment names a
+    broker (CI does, for tests/test_worker.py, which switches this off)."""
+    from itutracker.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttling counts requests in the cache; start every test from zero."""
     from django.core.cache import cache

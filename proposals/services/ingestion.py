@@ -338,7 +338,8 @@ def version_for(document: Document, number: str, problems: list[str]) -> Proposa
     if own is not None:
         return own
     current = (
-        Proposal.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the join to the document.
+        Proposal.objects.select_for_update(of=("self",))
         .filter(conference=document.conference, number=number, superseded_by=None)
         .select_related("document")
         .first()
