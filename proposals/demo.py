@@ -6,6 +6,9 @@ Two kinds of record, each carrying its source:
   proposer and topic, with the proposers as CDT words them. That analysis gives no
   proposal numbers, so these records have a source_key (cdt-td62/spam/POR) instead.
 
+Then it ingests the demo documents in data/demo/documents/ through the real pipeline:
+reconstructions of some of those excerpts, as a Word, an HTML and a text file.
+
 Needs the reference data (load_reference) first. Idempotent: a second run changes nothing.
 """
 
@@ -25,6 +28,7 @@ from .models import Conference, Document, Instrument, Provision, Topic
 from .services import Proposer, proposal_upsert
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo" / "demo.json"
+DEMO_DOCUMENTS = DEMO_FILE.parent / "documents"
 
 
 def proposer_from_code(code: str) -> Proposer:
@@ -111,3 +115,28 @@ def load_demo(report: Counter) -> None:
             source=spec["source"],
         )
         report[("proposals", "created or updated" if changed else "unchanged")] += 1
+
+
+def ingest_demo_documents(report: Counter) -> None:
+    """Ingest each demo document once, in this process, whatever the broker."""
+    import hashlib
+
+    from .choices import IntakeChannel
+    from .services.ingestion import document_ingest, document_receive
+
+    manifest = json.loads((DEMO_DOCUMENTS / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["documents"]:
+        data = (DEMO_DOCUMENTS / entry["file"]).read_bytes()
+        if Document.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+            report[("demo documents", "already ingested")] += 1
+            continue
+        _, run = document_receive(
+            conference=Conference.objects.get(slug=entry["conference"]),
+            data=data,
+            origin=entry["origin"],
+            channel=IntakeChannel.DEMO,
+            filename=entry["file"],
+            enqueue=False,
+        )
+        run = document_ingest(run=run)
+        report[("demo documents", f"ingested: {run.get_status_display().lower()}")] += 1

@@ -70,6 +70,13 @@ def tasks_in_process(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Stored documents go to a folder of the test's own, never into ./var."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttling counts requests in the cache; start every test from zero."""
     from django.core.cache import cache

@@ -65,9 +65,9 @@ def test_hostile_query_strings_never_cause_a_server_error(api, demo_data, monkey
     document = api.get("/api/schema/", {"format": "json"}).json()
     tried = 0
     for path, operations in document["paths"].items():
-        operation = operations["get"]
-        if "{" in path:
-            continue  # path parameters are covered by the schemathesis run
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue  # uploads and path parameters are covered by the schemathesis run
         for parameter in operation.get("parameters", []):
             if parameter["in"] != "query":
                 continue

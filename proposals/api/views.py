@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -12,11 +13,21 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from itutracker.rest import CSVStreamMixin, CursorPagination, SmallListPagination, columns
+from itutracker.rest import (
+    CSVStreamMixin,
+    CursorPagination,
+    SmallListPagination,
+    canonical_url,
+    columns,
+)
 
+from ..choices import IntakeChannel, Origin
 from ..exports import EXPORTS, exports_dir
 from ..filters import (
     SEARCH_HELP,
@@ -28,6 +39,7 @@ from ..filters import (
     TopicFilterSet,
 )
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
+from ..services.ingestion import document_receive
 from .serializers import (
     DOCUMENT_CSV_COLUMNS,
     PROPOSAL_CSV_COLUMNS,
@@ -38,6 +50,25 @@ from .serializers import (
     ProvisionSerializer,
     TopicSerializer,
 )
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    conference = serializers.SlugRelatedField(slug_field="slug", queryset=Conference.objects.all())
+    origin = serializers.ChoiceField(choices=Origin.choices)
+
+    def validate_file(self, file):
+        if file.size > settings.INGEST_MAX_BYTES:
+            raise serializers.ValidationError(
+                f"The file is over the {settings.INGEST_MAX_BYTES // 2**20} MB limit."
+            )
+        return file
+
+
+class UploadResultSerializer(serializers.Serializer):
+    document = serializers.URLField()
+    ingest_run = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
 
 
 class LastModifiedMixin:
@@ -134,6 +165,44 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     filterset_class = DocumentFilterSet
     pagination_class = CursorPagination
     csv_columns = DOCUMENT_CSV_COLUMNS
+
+    @extend_schema(
+        summary="Upload a document (curators)",
+        description="Multipart upload; the document is ingested in the background. The "
+        "same bytes again add an intake and start nothing. Needs a staff user's token.",
+        request=UploadSerializer,
+        responses={
+            202: UploadResultSerializer,
+            400: OpenApiTypes.OBJECT,
+            401: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[MultiPartParser],
+        permission_classes=[IsAdminUser],
+        filterset_class=None,
+    )
+    def upload(self, request):
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        document, run = document_receive(
+            conference=upload.validated_data["conference"],
+            data=file.read(),
+            origin=upload.validated_data["origin"],
+            channel=IntakeChannel.API,
+            filename=file.name,
+            received_by=request.user,
+        )
+        result = {
+            "document": canonical_url({"request": request}, "api:document-detail", pk=document.pk),
+            "ingest_run": run.pk if run else None,
+            "status": run.status if run else "already received",
+        }
+        return Response(UploadResultSerializer(result).data, status=202)
 
 
 class ConferenceViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):

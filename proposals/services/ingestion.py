@@ -62,6 +62,7 @@ def document_receive(
     filename: str = "",
     source_url: str = "",
     received_by=None,
+    enqueue: bool = True,
 ) -> tuple[Document, IngestRun | None]:
     """Keep the bytes and record how they arrived; queue an ingest run for new bytes.
 
@@ -91,10 +92,11 @@ def document_receive(
                 source=f"Received via {channel}" + (f" as {filename}" if filename else ""),
             )
             run = IngestRun.objects.create(document=document)
-            # Imported here: tasks import this module.
-            from ..tasks import ingest_document
+            if enqueue:
+                # Imported here: tasks import this module.
+                from ..tasks import ingest_document
 
-            transaction.on_commit(lambda: ingest_document.delay(run.pk))
+                transaction.on_commit(lambda: ingest_document.delay(run.pk))
         DocumentIntake.objects.create(
             document=document,
             channel=channel,
@@ -305,7 +307,11 @@ def save_proposals(
             review_reasons="; ".join(problems),
             # Publication waits for a curator whenever anything is in doubt.
             published=confidence(problems) >= REVIEW_THRESHOLD,
-            source=f"{document.conference.slug} {document.symbol}, page {item.page}",
+            # A record that already has a source (typed in, or from metadata) keeps it;
+            # its document and page say where this file put it.
+            source=""
+            if proposal
+            else f"{document.conference.slug} {document.symbol}, page {item.page}",
         )
         run.proposals_created += int(created)
         run.proposals_updated += int(changed and not created)

@@ -8,11 +8,27 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from delegations.models import GroupMembership, MemberState
-from proposals.models import Conference, Document, Proposal, Provision
+from proposals.models import (
+    Conference,
+    Document,
+    DocumentIntake,
+    IngestRun,
+    Proposal,
+    Provision,
+)
 
 from .run import clean_environment, manage_popen
 
-COUNTED = [MemberState, GroupMembership, Conference, Provision, Document, Proposal]
+COUNTED = [
+    MemberState,
+    GroupMembership,
+    Conference,
+    Provision,
+    Document,
+    Proposal,
+    DocumentIntake,
+    IngestRun,
+]
 
 
 def test_quickstart_twice_sets_up_once_and_duplicates_nothing(db, settings, tmp_path):
@@ -22,9 +38,15 @@ def test_quickstart_twice_sets_up_once_and_duplicates_nothing(db, settings, tmp_
     counts = {model: model.objects.count() for model in COUNTED}
     assert counts[MemberState] == 193 and counts[Proposal] > 0
 
+    # The demo documents went through the ingestion pipeline.
+    assert set(IngestRun.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert counts[IngestRun] == 3
+    assert Proposal.objects.get(number="RUS/27/7").document.file
+
     second = io.StringIO()
     call_command("quickstart", no_serve=True, stdout=second)
     assert {model: model.objects.count() for model in COUNTED} == counts
+    assert " created" not in second.getvalue() and "updated" not in second.getvalue()
     assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
     # The same login is printed both times, and it works.
     login = [line for line in first.getvalue().splitlines() if "password" in line]

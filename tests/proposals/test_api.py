@@ -225,3 +225,43 @@ def test_document_list_queries_do_not_grow_with_the_rows(
     with django_assert_num_queries(1):
         response = api.get("/api/v1/documents/", {"page_size": 50})
     assert len(response.json()["results"]) == count
+
+
+# --- Upload (curators) ----------------------------------------------------------------
+
+
+def upload(client, data=b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("doc29.txt", data, content_type="text/plain")
+    return client.post(
+        "/api/v1/documents/upload/",
+        {"file": file, "conference": "wcit-12", "origin": "leaked"},
+        format="multipart",
+    )
+
+
+def test_a_curator_uploads_through_the_api(curator_api, reference_data):
+    response = upload(curator_api)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["ingest_run"] and body["document"].startswith("http://testserver/api/v1/documents/")
+    again = upload(curator_api).json()
+    assert (again["ingest_run"], again["status"]) == (None, "already received")
+
+
+def test_upload_needs_a_staff_token(api, reference_data, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    assert upload(api).status_code == 401
+    reader = django_user_model.objects.create_user("reader", password="x")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reader).key}")
+    assert upload(api).status_code == 403
+
+
+def test_upload_rejects_bad_fields_with_400(curator_api, reference_data):
+    response = curator_api.post(
+        "/api/v1/documents/upload/", {"conference": "nope", "origin": "x"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"file", "conference", "origin"}
