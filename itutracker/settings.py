@@ -6,6 +6,7 @@ required and turns on the HTTPS settings; `manage.py check --deploy` then report
 README.md lists every variable.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -270,12 +271,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.regenerate_exports",
         "schedule": env_int("ITUTRACKER_EXPORT_INTERVAL_SECONDS", 6 * 3600),
     },
+    "poll-sources": {
+        "task": "proposals.tasks.poll_sources",
+        "schedule": env_int("INGEST_POLL_INTERVAL_SECONDS", 3600),
+    },
 }
 
 # Ingestion limits: generous for real conference documents, fatal to hostile ones.
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 100 * 1024 * 1024)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000)
 INGEST_MAX_UNZIPPED_BYTES = env_int("INGEST_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Hosts documents may be fetched from by URL (SSRF protection: nothing else is reached).
+INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS", ["itu.int"])
+# Sources a beat job polls for new documents: a JSON list of
+# {"conference": "wcit-12", "origin": "official", "folder": "/srv/inbox"} or
+# {"conference": ..., "origin": ..., "index": "https://www.itu.int/...page-with-links"}.
+INGEST_POLL_SOURCES = json.loads(os.environ.get("INGEST_POLL_SOURCES", "[]") or "[]")
 # Uploads through the admin and the API stop at the same size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,7 +8,7 @@ from django.utils import timezone
 from .choices import IngestStatus, RunStatus
 from .exports import exports_write
 from .models import Document, IngestRun
-from .services.ingestion import document_ingest
+from .services.ingestion import document_ingest, sources_poll
 
 
 class IngestTask(Task):
@@ -50,3 +50,9 @@ def ingest_document(run_id: int) -> str:
 def regenerate_exports() -> list[str]:
     """Rewrite the dataset dumps that /api/v1/exports/ serves."""
     return [str(path) for path in exports_write()]
+
+
+@shared_task
+def poll_sources() -> dict[str, int]:
+    """Receive new documents from the configured folders and index pages."""
+    return sources_poll()

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -33,6 +36,7 @@ from ..choices import (
 from ..ingest.detect import detect_type
 from ..ingest.errors import IngestError, NeedsOCR
 from ..ingest.extract import Extracted, Limits, extract
+from ..ingest.fetch import fetch
 from ..ingest.header import Header, parse_header
 from ..ingest.parse import REVIEW_THRESHOLD, ParsedProposal, parse_table, parse_text
 from ..ingest.public_copy import public_copy
@@ -105,6 +109,85 @@ def document_receive(
             received_by=received_by,
         )
     return document, run
+
+
+def document_fetch(
+    *, conference: Conference, url: str, origin: str, channel: str = "url", received_by=None
+) -> tuple[Document, IngestRun | None]:
+    """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it."""
+    from urllib.parse import unquote, urlsplit
+
+    fetched = fetch(
+        url, allowed_hosts=set(settings.INGEST_FETCH_HOSTS), max_bytes=settings.INGEST_MAX_BYTES
+    )
+    filename = unquote(urlsplit(fetched.url).path.rsplit("/", 1)[-1])
+    return document_receive(
+        conference=conference,
+        data=fetched.data,
+        origin=origin,
+        channel=channel,
+        filename=filename,
+        source_url=fetched.url,
+        received_by=received_by,
+    )
+
+
+DOCUMENT_LINK = re.compile(r"(?i)\.(?:pdf|docx?|html?|txt)(?:$|\?)")
+
+
+def sources_poll() -> dict[str, int]:
+    """Receive what is new in each configured source (settings.INGEST_POLL_SOURCES): a
+    folder, or an index page whose links to documents are fetched. Bytes already known
+    and links already fetched are skipped without a new intake, so polling often is
+    cheap and adds nothing twice. One source failing does not stop the others."""
+    counts = {"received": 0, "skipped": 0, "failed": 0}
+    for source in settings.INGEST_POLL_SOURCES:
+        try:
+            conference = Conference.objects.get(slug=source["conference"])
+            if "folder" in source:
+                poll_folder(Path(source["folder"]), conference, source["origin"], counts)
+            else:
+                poll_index(source["index"], conference, source["origin"], counts)
+        except (IngestError, Conference.DoesNotExist, OSError, KeyError) as problem:
+            log.warning("Polling %s failed: %s", source, problem)
+            counts["failed"] += 1
+    return counts
+
+
+def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if path.stat().st_size > settings.INGEST_MAX_BYTES:
+            counts["failed"] += 1
+            continue
+        data = path.read_bytes()
+        if Document.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+            counts["skipped"] += 1
+            continue
+        document_receive(
+            conference=conference, data=data, origin=origin, channel="poll", filename=path.name
+        )
+        counts["received"] += 1
+
+
+def poll_index(index_url: str, conference: Conference, origin: str, counts: dict) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    allowed = set(settings.INGEST_FETCH_HOSTS)
+    page = fetch(index_url, allowed_hosts=allowed, max_bytes=settings.INGEST_MAX_BYTES)
+    links = {
+        urljoin(page.url, node.attributes.get("href") or "")
+        for node in LexborHTMLParser(page.data.decode("utf-8", "replace")).css("a[href]")
+    }
+    for link in sorted(link for link in links if DOCUMENT_LINK.search(link)):
+        if DocumentIntake.objects.filter(source_url=link).exists():
+            counts["skipped"] += 1
+            continue
+        try:
+            document_fetch(conference=conference, url=link, origin=origin, channel="poll")
+            counts["received"] += 1
+        except IngestError as problem:
+            log.warning("Could not fetch %s: %s", link, problem)
+            counts["failed"] += 1
 
 
 # --- Ingesting ----------------------------------------------------------------------

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from proposals.choices import IntakeChannel, Origin
+from proposals.ingest.errors import IngestError
 from proposals.models import Conference, IngestRun
-from proposals.services.ingestion import document_receive
+from proposals.services.ingestion import document_fetch, document_receive
 
 
 class Command(BaseCommand):
@@ -15,19 +16,30 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="Files, or folders to walk.")
+        parser.add_argument("paths", nargs="*", type=Path, help="Files, or folders to walk.")
+        parser.add_argument(
+            "--url", action="append", default=[], help="Fetch from an allowed host (repeatable)."
+        )
         parser.add_argument("--conference", required=True, help="Conference slug, e.g. wcit-12.")
         parser.add_argument("--origin", required=True, choices=Origin.values)
 
-    def handle(self, *args, paths, conference, origin, **options):
+    def handle(self, *args, paths, conference, origin, url, **options):
         found = Conference.objects.filter(slug=conference).first()
         if found is None:
             known = ", ".join(Conference.objects.values_list("slug", flat=True))
             raise CommandError(f"Unknown conference {conference!r}. Known: {known}.")
         files = list(self.files(paths))
-        if not files:
-            raise CommandError("No files found at the paths given.")
+        if not files and not url:
+            raise CommandError("No files found at the paths given, and no --url.")
         failures = 0
+        for address in url:
+            try:
+                document, run = document_fetch(conference=found, url=address, origin=origin)
+            except IngestError as problem:
+                self.stderr.write(f"{address}: {problem}")
+                failures += 1
+                continue
+            failures += self.report(address, document, run)
         for path in files:
             if path.stat().st_size > settings.INGEST_MAX_BYTES:
                 self.stderr.write(
@@ -42,14 +54,17 @@ class Command(BaseCommand):
                 channel=IntakeChannel.COMMAND,
                 filename=path.name,
             )
-            if run is None:
-                self.stdout.write(f"{path}: already known as {document}, intake recorded")
-                continue
-            run.refresh_from_db()
-            failures += run.status == "failed"
-            self.stdout.write(f"{path}: {self.describe(run)}")
+            failures += self.report(path, document, run)
         if failures:
-            raise CommandError(f"{failures} of {len(files)} file(s) failed.")
+            raise CommandError(f"{failures} of {len(files) + len(url)} document(s) failed.")
+
+    def report(self, where, document, run) -> bool:
+        if run is None:
+            self.stdout.write(f"{where}: already known as {document}, intake recorded")
+            return False
+        run.refresh_from_db()
+        self.stdout.write(f"{where}: {self.describe(run)}")
+        return run.status == "failed"
 
     def files(self, paths):
         for path in paths:

@@ -1,0 +1,139 @@
+"""Fetching by URL and polling sources: only allowed hosts, never an inside address."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from proposals.ingest import fetch as fetch_module
+from proposals.ingest.errors import DocumentTooLarge
+from proposals.ingest.fetch import FetchRefused, fetch, is_public_address
+
+DOC = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
+
+
+class Handler(BaseHTTPRequestHandler):
+    routes = {
+        "/doc29.txt": (200, {}, DOC),
+        "/moved": (302, {"Location": "/doc29.txt"}),
+        "/to-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}),
+        "/to-elsewhere": (302, {"Location": "http://evil.example/doc.pdf"}),
+        "/big": (200, {}, b"x" * 5000),
+        "/index.html": (200, {}, b'<a href="doc29.txt">29</a> <a href="/page">not a document</a>'),
+    }
+
+    def do_GET(self):
+        status, headers, *body = self.routes.get(self.path, (404, {}))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(body[0])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def local(address):
+    """This test's server is on loopback, which the real check refuses."""
+    return address in ("127.0.0.1", "::1")
+
+
+def test_fetches_and_follows_redirects_on_allowed_hosts(server):
+    fetched = fetch(
+        f"{server}/moved", allowed_hosts={"localhost"}, max_bytes=10_000, address_allowed=local
+    )
+    assert fetched.data == DOC and fetched.url.endswith("/doc29.txt")
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [("/to-metadata", "not on the list"), ("/to-elsewhere", "not on the list")],
+)
+def test_every_redirect_is_checked_again(server, path, says):
+    with pytest.raises(FetchRefused, match=says):
+        fetch(
+            f"{server}{path}", allowed_hosts={"localhost"}, max_bytes=10_000, address_allowed=local
+        )
+
+
+def test_the_body_is_capped(server):
+    with pytest.raises(DocumentTooLarge):
+        fetch(f"{server}/big", allowed_hosts={"localhost"}, max_bytes=1000, address_allowed=local)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("file:///etc/passwd", "Only http and https"),
+        ("gopher://itu.int/", "Only http and https"),
+        ("http://example.org/doc.pdf", "not on the list"),
+        ("http://itu.int.evil.example/doc.pdf", "not on the list"),
+        ("http://localhost/doc.pdf", "private or reserved"),
+    ],
+)
+def test_refuses_urls_outside_the_allow_list_or_inside_the_network(url, says):
+    with pytest.raises(FetchRefused, match=says):
+        fetch(url, allowed_hosts={"itu.int", "localhost"}, max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [("127.0.0.1", False), ("10.1.2.3", False), ("169.254.169.254", False), ("::1", False),
+     ("192.168.0.1", False), ("fd00::1", False), ("156.106.192.1", True)],
+)  # fmt: skip
+def test_only_public_addresses_pass(address, public):
+    assert is_public_address(address) is public
+
+
+@pytest.mark.usefixtures("reference_data")
+class TestIntake:
+    @pytest.fixture(autouse=True)
+    def allow_the_test_server(self, monkeypatch, settings):
+        settings.INGEST_FETCH_HOSTS = ["localhost"]
+        monkeypatch.setattr(fetch_module, "is_public_address", local)
+        monkeypatch.setattr(
+            fetch_module.fetch,
+            "__kwdefaults__",
+            {**fetch_module.fetch.__kwdefaults__, "address_allowed": local},
+        )
+
+    def test_the_command_fetches_a_url(self, server, django_capture_on_commit_callbacks):
+        from django.core.management import call_command
+
+        from proposals.models import Proposal
+
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(
+                "ingest", url=[f"{server}/doc29.txt"], conference="wcit-12", origin="official"
+            )
+        proposal = Proposal.objects.get(number="PRG/29/1")
+        intake = proposal.document.intakes.get()
+        assert (intake.channel, intake.source_url) == ("url", f"{server}/doc29.txt")
+
+    def test_polling_an_index_page_and_a_folder_adds_nothing_twice(
+        self, server, settings, tmp_path
+    ):
+        from proposals.models import DocumentIntake
+        from proposals.services.ingestion import sources_poll
+
+        (tmp_path / "inbox").mkdir()
+        (tmp_path / "inbox" / "other.txt").write_bytes(DOC.replace(b"29", b"31"))
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/index.html"},
+            {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "inbox")},
+            {"conference": "no-such", "origin": "leaked", "folder": str(tmp_path)},
+        ]
+        assert sources_poll() == {"received": 2, "skipped": 0, "failed": 1}
+        assert sources_poll() == {"received": 0, "skipped": 2, "failed": 1}
+        assert DocumentIntake.objects.count() == 2
