@@ -357,21 +357,132 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 # --- Linking and saving ----------------------------------------------------------------
 
 
+class Linker:
+    """What linking needs, read once per document rather than once per proposal."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.conference = document.conference
+        states = list(MemberState.objects.all())
+        self.states = {state.itu_code: state for state in states}
+        self.states_by_name = {
+            name.lower(): state
+            for state in states
+            for name in (state.name, state.official_name)
+            if name
+        }
+        self.groups = {
+            g.proposal_prefix: g for g in RegionalGroup.objects.exclude(proposal_prefix="")
+        }
+        self.instruments = list(self.conference.instruments.all())
+        self.provisions = {
+            (p.instrument_id, p.number): p
+            for p in Provision.objects.filter(instrument__in=self.instruments)
+        }
+        self.topics = [(topic, keywords(topic)) for topic in Topic.objects.exclude(keywords="")]
+
+    def proposers(self, item: ParsedProposal, header: Header, problems: list[str]):
+        """From the number's prefix (a group's common-proposal prefix or a state's ITU
+        code), else from the names the document states. An unknown prefix is flagged for
+        review, never guessed."""
+        stated = item.proposers_as_stated or header.source_line or item.prefix
+        if item.prefix in self.groups:
+            return [self.groups[item.prefix]], stated
+        if item.prefix in self.states:
+            return [self.states[item.prefix]], stated
+        names = [n.strip() for n in stated.replace(" and ", ",").split(",") if n.strip()]
+        states = [self.states_by_name.get(name.lower()) for name in names]
+        if names and all(states):
+            return list(dict.fromkeys(states)), stated
+        problems.append(f"unknown prefix {item.prefix!r}: proposers not linked")
+        return [], stated
+
+    def provision(self, item: ParsedProposal, problems: list[str]) -> Provision | None:
+        """The provision in the instruments the conference revises; one they do not have
+        is created as "proposed new"."""
+        if item.resolution:
+            number, kind = item.resolution, ProvisionKind.RESOLUTION
+            kinds = {InstrumentKind.RESOLUTIONS}
+        elif item.provision or item.article:
+            number = item.provision or item.article
+            kind = ProvisionKind.PROVISION if item.provision else ProvisionKind.ARTICLE
+            # The ITRs or the Radio Regulations; else the Constitution and Convention.
+            kinds = {InstrumentKind.REGULATIONS}
+            if not any(i.kind in kinds for i in self.instruments):
+                kinds = {InstrumentKind.CONSTITUTION, InstrumentKind.CONVENTION}
+        else:
+            return None
+        instruments = [i for i in self.instruments if i.kind in kinds]
+        found = [
+            self.provisions[(i.pk, number)]
+            for i in instruments
+            if (i.pk, number) in self.provisions
+        ]
+        if len(instruments) > 1 and len(found) != 1:
+            names = " or ".join(instrument.short_name for instrument in instruments)
+            problems.append(f"provision {number} could be in {names}")
+            return None
+        if not instruments:
+            problems.append(f"no instrument of {self.conference.slug} to put provision {number} in")
+            return None
+        provision = found[0] if found else self.create_provision(instruments[0], number, kind, item)
+        if item.article and kind != ProvisionKind.ARTICLE and provision.article_id is None:
+            article = self.provisions.get((provision.instrument_id, item.article))
+            if article is None:
+                article = self.create_provision(
+                    provision.instrument, item.article, ProvisionKind.ARTICLE, item
+                )
+            Provision.objects.filter(pk=provision.pk).update(article=article)
+            provision.article = article
+        return provision
+
+    def create_provision(
+        self, instrument, number: str, kind: str, item: ParsedProposal
+    ) -> Provision:
+        provision = Provision.objects.create(
+            instrument=instrument,
+            number=number,
+            kind=kind,
+            status=ProvisionStatus.PROPOSED,
+            margin_number=item.margin_number if kind != ProvisionKind.ARTICLE else "",
+            title=item.article_title if kind == ProvisionKind.ARTICLE else item.resolution_title,
+            source=f"Named by {item.number} in {self.conference.slug} {self.document.symbol}",
+        )
+        self.provisions[(instrument.pk, number)] = provision
+        return provision
+
+    def topics_for(self, item: ParsedProposal) -> list[Topic]:
+        searchable = f"{item.text}\n{item.reasons}".lower()
+        return [topic for topic, words in self.topics if any(w in searchable for w in words)]
+
+
 def save_proposals(
     run: IngestRun, document: Document, parsed: list[ParsedProposal], header: Header
 ) -> list[str]:
     """Link and save every parsed proposal; return what needs a curator's eye."""
+    linker = Linker(document)
+    numbers = [item.number for item in parsed]
+    # Locked together, so that a second worker on the same document waits.
+    own = {
+        p.number: p
+        for p in Proposal.objects.select_for_update().filter(document=document, number__in=numbers)
+    }
+    current = {
+        p.number: p
+        # of=self: PostgreSQL cannot lock the nullable side of the join to the document.
+        for p in Proposal.objects.select_for_update(of=("self",))
+        .filter(conference=document.conference, number__in=numbers, superseded_by=None)
+        .select_related("document")
+    }
     review = []
-    topics = [(topic, keywords(topic)) for topic in Topic.objects.exclude(keywords="")]
     for item in parsed:
         problems = list(item.problems)
-        proposers, stated = link_proposers(item, header, problems)
-        provision = link_provision(item, document.conference, document, problems)
-        proposal = version_for(document, item.number, problems)
+        proposers, stated = linker.proposers(item, header, problems)
+        provision = linker.provision(item, problems)
+        proposal = own.get(item.number) or version_for(document, current.get(item.number), problems)
         if proposal is False:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
-        searchable = f"{item.text}\n{item.reasons}".lower()
         created = proposal is None
         _, changed = proposal_apply(
             proposal,
@@ -384,7 +495,7 @@ def save_proposals(
             reasons=item.reasons,
             proposers=proposers,
             proposers_as_stated=stated,
-            topics=[t for t, words in topics if any(w in searchable for w in words)],
+            topics=linker.topics_for(item),
             page=item.page,
             parse_confidence=confidence(problems),
             review_reasons="; ".join(problems),
@@ -395,12 +506,14 @@ def save_proposals(
             source=""
             if proposal
             else f"{document.conference.slug} {document.symbol}, page {item.page}",
+            index=False,
         )
         run.proposals_created += int(created)
         run.proposals_updated += int(changed and not created)
         if confidence(problems) < REVIEW_THRESHOLD:
             run.proposals_to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
+    search.index_proposals(Proposal.objects.filter(document=document))
     return review
 
 
@@ -413,9 +526,12 @@ def keywords(topic: Topic) -> list[str]:
     return [line.strip().lower() for line in topic.keywords.splitlines() if line.strip()]
 
 
-def version_for(document: Document, number: str, problems: list[str]) -> Proposal | bool | None:
-    """The row this document's proposal `number` goes into: its own, if ingested before
-    (or if a record of it was made from metadata); None for a new row; False when the
+def version_for(
+    document: Document, current: Proposal | None, problems: list[str]
+) -> Proposal | bool | None:
+    """Where this document's proposal goes when the document has no row for it yet:
+    None for a new row; the current row when it is a record from metadata this file now
+    sources; a new version when this document revises the current one's; False when the
     number belongs to another document that this one does not revise (a conflict).
 
     A revision's proposal supersedes the one from the document it revises. The current
@@ -423,16 +539,6 @@ def version_for(document: Document, number: str, problems: list[str]) -> Proposa
     current rows: the new row starts out superseded by the old, the old is then marked
     superseded by the new, and the new is made current.
     """
-    own = Proposal.objects.select_for_update().filter(document=document, number=number).first()
-    if own is not None:
-        return own
-    current = (
-        # of=self: PostgreSQL cannot lock the nullable side of the join to the document.
-        Proposal.objects.select_for_update(of=("self",))
-        .filter(conference=document.conference, number=number, superseded_by=None)
-        .select_related("document")
-        .first()
-    )
     if current is None:
         return None
     if current.document is None or current.document.sha256 is None:
@@ -440,7 +546,7 @@ def version_for(document: Document, number: str, problems: list[str]) -> Proposa
     if revises(document, current.document):
         new = Proposal.objects.create(
             conference=document.conference,
-            number=number,
+            number=current.number,
             document=document,
             superseded_by=current,
             published=current.published,
@@ -467,88 +573,3 @@ def revises(document: Document, other: Document) -> bool:
             return True
         current = current.base_document
     return False
-
-
-def link_proposers(item: ParsedProposal, header: Header, problems: list[str]):
-    """From the number's prefix (a group's common-proposal prefix or a state's ITU code),
-    else from the names the document states. An unknown prefix is flagged, never guessed."""
-    stated = item.proposers_as_stated or header.source_line or item.prefix
-    group = RegionalGroup.objects.filter(proposal_prefix=item.prefix).first()
-    if group is not None:
-        return [group], stated
-    state = MemberState.objects.filter(itu_code=item.prefix).first()
-    if state is not None:
-        return [state], stated
-    names = [n.strip() for n in stated.replace(" and ", ",").split(",") if n.strip()]
-    states = [state_by_name(name) for name in names]
-    if names and all(states):
-        return list(dict.fromkeys(states)), stated
-    problems.append(f"unknown prefix {item.prefix!r}: proposers not linked")
-    return [], stated
-
-
-def state_by_name(name: str) -> MemberState | None:
-    return (
-        MemberState.objects.filter(name__iexact=name).first()
-        or MemberState.objects.filter(official_name__iexact=name).first()
-    )
-
-
-def link_provision(
-    item: ParsedProposal, conference: Conference, document: Document, problems: list[str]
-) -> Provision | None:
-    """The provision in the instruments the conference revises; one they do not have is
-    created as "proposed new"."""
-    if item.resolution:
-        kinds, number, kind = (
-            [InstrumentKind.RESOLUTIONS],
-            item.resolution,
-            ProvisionKind.RESOLUTION,
-        )
-    elif item.provision:
-        kinds, number, kind = [InstrumentKind.REGULATIONS], item.provision, ProvisionKind.PROVISION
-    elif item.article:
-        kinds, number, kind = [InstrumentKind.REGULATIONS], item.article, ProvisionKind.ARTICLE
-    else:
-        return None
-    instruments = list(conference.instruments.filter(kind__in=kinds))
-    if not instruments and not item.resolution:
-        instruments = list(
-            conference.instruments.filter(
-                kind__in=[InstrumentKind.CONSTITUTION, InstrumentKind.CONVENTION]
-            )
-        )
-    found = Provision.objects.filter(instrument__in=instruments, number=number)
-    if len(instruments) > 1 and found.count() != 1:
-        problems.append(
-            f"provision {number} could be in {' or '.join(i.short_name for i in instruments)}"
-        )
-        return None
-    if found.exists():
-        provision = found.first()
-    elif len(instruments) == 1:
-        provision = Provision.objects.create(
-            instrument=instruments[0],
-            number=number,
-            kind=kind,
-            status=ProvisionStatus.PROPOSED,
-            margin_number=item.margin_number,
-            title=item.resolution_title,
-            source=f"Named by {item.number} in {conference.slug} {document.symbol}",
-        )
-    else:
-        problems.append(f"no instrument of {conference.slug} to put provision {number} in")
-        return None
-    if item.article and kind != ProvisionKind.ARTICLE and provision.article_id is None:
-        article, _ = Provision.objects.get_or_create(
-            instrument=provision.instrument,
-            number=item.article,
-            defaults={
-                "kind": ProvisionKind.ARTICLE,
-                "status": ProvisionStatus.PROPOSED,
-                "title": item.article_title,
-                "source": f"Named by {item.number} in {conference.slug} {document.symbol}",
-            },
-        )
-        Provision.objects.filter(pk=provision.pk).update(article=article)
-    return provision

@@ -99,12 +99,15 @@ def proposal_apply(
     review_reasons: str = "",
     published: bool = False,
     source: str,
+    index: bool = True,
 ) -> tuple[Proposal, bool]:
     """Apply what a source says to `proposal`, or create it when None; see
     proposal_upsert for the rules. Ingestion calls this directly with the row it found
-    by document and number."""
+    by document and number, and with index=False, indexing the whole document at once."""
     if document is not None and document.conference_id != conference.pk:
         raise ValueError(f"{document} is not a document of {conference.slug}.")
+    if len({sponsorship_key(proposer) for proposer in proposers}) < len(proposers):
+        raise ValueError(f"{number or source_key}: a proposer is named twice.")
     values = {
         "source_key": source_key,
         "document": document,
@@ -127,14 +130,23 @@ def proposal_apply(
         proposal = Proposal.objects.create(
             conference=conference, number=number, published=published, **given
         )
-        changed = True
-    else:
-        changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]
-        for name in changed_fields:
-            setattr(proposal, name, given[name])
-        if changed_fields:
-            proposal.save(update_fields=[*changed_fields, "updated_at"])
-        changed = bool(changed_fields)
+        # A new row has no proposers or topics yet: write them without reading first.
+        Sponsorship.objects.bulk_create(
+            Sponsorship(proposal=proposal, position=position, **proposer_fields(proposer))
+            for position, proposer in enumerate(proposers)
+        )
+        if topics:
+            proposal.topics.add(*topics)
+        if index:
+            search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
+        return proposal, True
+
+    changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]
+    for name in changed_fields:
+        setattr(proposal, name, given[name])
+    if changed_fields:
+        proposal.save(update_fields=[*changed_fields, "updated_at"])
+    changed = bool(changed_fields)
 
     if proposers:
         changed |= proposal_set_proposers(proposal=proposal, proposers=proposers)
@@ -144,9 +156,14 @@ def proposal_apply(
     if missing_topics:
         proposal.topics.add(*missing_topics)
         changed = True
-    if changed:
+    if changed and index:
         search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
     return proposal, changed
+
+
+def proposer_fields(proposer: Proposer) -> dict:
+    state, group, sector_member = sponsorship_key(proposer)
+    return {"member_state_id": state, "regional_group_id": group, "sector_member_id": sector_member}
 
 
 def sponsorship_key(proposer: Proposer) -> tuple[int | None, int | None, int | None]:

@@ -102,11 +102,6 @@ class TestIntake:
     def allow_the_test_server(self, monkeypatch, settings):
         settings.INGEST_FETCH_HOSTS = ["localhost"]
         monkeypatch.setattr(fetch_module, "is_public_address", local)
-        monkeypatch.setattr(
-            fetch_module.fetch,
-            "__kwdefaults__",
-            {**fetch_module.fetch.__kwdefaults__, "address_allowed": local},
-        )
 
     def test_the_command_fetches_a_url(self, server, django_capture_on_commit_callbacks):
         from django.core.management import call_command
