@@ -47,6 +47,7 @@ def worker(postgres, transactional_db, reference_data, redis_url, settings, tmp_
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": redis_url,
         "ITUTRACKER_DATA_DIR": str(tmp_path),
+        "INGEST_MAX_BYTES": str(1_000_000),  # so that the oversize case stays small
     }
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - read back on failure
     process = subprocess.Popen(
@@ -158,12 +159,14 @@ def test_the_worker_survives_a_bad_input_corpus(worker):
         "zip-bomb docx": zip_bomb_docx(20),
         "xml-bomb docx": xml_bomb_docx(),
         "exe renamed pdf": b"MZ\x90\x00" + b"\x00" * 300,
+        "oversize": b"MOD PRG/29/1\n" + b"x" * 1_500_000,
     }
     bad = [send(data)[1] for data in corpus.values()]
     good = send(docx_bytes(DOC_27))[1]
     *bad_runs, good_run = wait_for([*bad, good], process, log)
     outcomes = dict(zip(corpus, [(run.status, run.error) for run in bad_runs], strict=True))
     assert outcomes["image-only pdf"][0] == RunStatus.NEEDS_OCR
+    assert "limit is" in outcomes["oversize"][1]
     for name, (status, error) in outcomes.items():
         assert status in {RunStatus.FAILED, RunStatus.NEEDS_OCR}, name
         assert error, name

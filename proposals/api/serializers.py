@@ -128,6 +128,7 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
     conference = serializers.CharField(source="conference.slug")
     base_document = serializers.SerializerMethodField()
     source_url = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
 
     class Meta:
@@ -144,6 +145,7 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
             "language",
             "date",
             "source_url",
+            "download",
             "sha256",
             "ingest_status",
             "source",
@@ -154,6 +156,14 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 
     def url_kwargs(self, obj):
         return {"pk": obj.pk}
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download(self, obj):
+        """The public file: the metadata-free copy of a leaked document, or the official one."""
+        file = obj.public_file if obj.origin == "leaked" else obj.file
+        if not file:
+            return None
+        return canonical_url(self.context, "api:document-download", pk=obj.pk)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_source_url(self, obj):

@@ -51,6 +51,25 @@ from .serializers import (
     TopicSerializer,
 )
 
+DOWNLOAD_TYPES = {
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "html": ("text/html", "html"),
+    "text": ("text/plain", "txt"),
+}
+
+
+def file_response(file, document: Document) -> FileResponse:
+    if not file:
+        raise Http404("No file for this document.")
+    content_type, extension = DOWNLOAD_TYPES.get(
+        document.file_type, ("application/octet-stream", "bin")
+    )
+    name = f"{document.conference.slug} {document.symbol}.{extension}"
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
@@ -165,6 +184,32 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     filterset_class = DocumentFilterSet
     pagination_class = CursorPagination
     csv_columns = DOCUMENT_CSV_COLUMNS
+
+    @extend_schema(
+        summary="Download the public file",
+        description="For a leaked document, a copy without identifying metadata; for an "
+        "official one, the file as the ITU published it. 404 when there is no file.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def download(self, request, pk=None):
+        document = self.get_object()
+        file = document.public_file if document.origin == Origin.LEAKED else document.file
+        return file_response(file, document)
+
+    @extend_schema(
+        summary="Download the original (curators)",
+        description="The file exactly as received, metadata and all. Needs a staff token.",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            401: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=True, methods=["get"], permission_classes=[IsAdminUser], filterset_class=None)
+    def original(self, request, pk=None):
+        document = self.get_object()
+        return file_response(document.file, document)
 
     @extend_schema(
         summary="Upload a document (curators)",

@@ -265,3 +265,19 @@ def test_upload_rejects_bad_fields_with_400(curator_api, reference_data):
     )
     assert response.status_code == 400
     assert set(response.json()) == {"file", "conference", "origin"}
+
+
+def test_the_public_gets_the_clean_copy_and_curators_the_original(api, curator_api, demo_data):
+    from proposals.models import Document
+
+    leaked = Document.objects.get(symbol="Revision 1 to Document 27")
+    body = api.get(f"/api/v1/documents/{leaked.pk}/").json()
+    assert body["download"] == f"http://testserver/api/v1/documents/{leaked.pk}/download/"
+    public = b"".join(api.get(body["download"]).streaming_content)
+    assert public == leaked.public_file.read() != leaked.file.read()
+    assert api.get(f"/api/v1/documents/{leaked.pk}/original/").status_code == 401
+    original = curator_api.get(f"/api/v1/documents/{leaked.pk}/original/")
+    assert b"".join(original.streaming_content) == leaked.file.open("rb").read()
+    metadata_only = Document.objects.filter(sha256=None).first()
+    assert api.get(f"/api/v1/documents/{metadata_only.pk}/").json()["download"] is None
+    assert api.get(f"/api/v1/documents/{metadata_only.pk}/download/").status_code == 404
