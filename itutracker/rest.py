@@ -72,8 +72,9 @@ def csv_cell(value: object) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(csv_cell(item) for item in value)
     text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if text[:1] in ("=", "+", "-", "@"):
+    # A cell starting with = + - @ (or a tab or carriage return before one) would run as a
+    # formula in a spreadsheet.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
 

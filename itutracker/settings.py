@@ -197,6 +197,9 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "1200/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttling identifies clients by address: without this, a forged X-Forwarded-For
+    # would give each request a new one. Behind one proxy that sets the header, use 1.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -281,6 +284,8 @@ CELERY_BEAT_SCHEDULE = {
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 100 * 1024 * 1024)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000)
 INGEST_MAX_UNZIPPED_BYTES = env_int("INGEST_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# A run whose worker dies this many times (out of memory, killed) is given up on.
+INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 # Hosts documents may be fetched from by URL (SSRF protection: nothing else is reached).
 INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS", ["itu.int"])
 # Sources a beat job polls for new documents: a JSON list of

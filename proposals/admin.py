@@ -17,7 +17,7 @@ from .models import (
     Sponsorship,
     Topic,
 )
-from .services.ingestion import document_receive
+from .services.ingestion import document_receive, document_reingest
 
 
 @admin.register(Conference)
@@ -85,6 +85,15 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["sha256", "file_type", "page_count", "created_at", "updated_at"]
     inlines = [DocumentIntakeInline, IngestRunInline]
     change_list_template = "admin/proposals/document/change_list.html"
+    actions = ["ingest_again"]
+
+    @admin.action(description="Ingest the selected documents again")
+    def ingest_again(self, request, queryset):
+        queued = 0
+        for document in queryset.exclude(file=""):
+            document_reingest(document=document)
+            queued += 1
+        messages.success(request, f"{queued} document(s) queued for ingestion.")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

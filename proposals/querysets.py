@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
@@ -21,9 +23,16 @@ class ProposalQuerySet(models.QuerySet):
 
     def by_url_key(self, conference_slug: str, key: str):
         """The inverse of Proposal.url_key."""
-        if key.isdigit():
-            return self.filter(conference__slug=conference_slug, pk=int(key))
-        return self.filter(conference__slug=conference_slug, number=key.replace("-", "/"))
+        in_conference = self.filter(conference__slug=conference_slug)
+        if re.fullmatch(r"[0-9]{1,18}", key):
+            return in_conference.filter(pk=int(key), number="")
+        number, _, version = key.partition("~")
+        number = number.replace("-", "/")
+        if version:
+            if not re.fullmatch(r"[0-9]{1,18}", version):
+                return self.none()
+            return in_conference.filter(number=number, pk=int(version))
+        return in_conference.filter(number=number, superseded_by=None)
 
     def for_api(self, *, user):
         """Everything a proposal's API representation reads, in a fixed number of

@@ -129,6 +129,7 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
     base_document = serializers.SerializerMethodField()
     source_url = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
+    sha256 = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,6 +157,12 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 
     def url_kwargs(self, obj):
         return {"pk": obj.pk}
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sha256(self, obj):
+        """Null for a leaked document: the hash of the original could identify the copy,
+        and so who passed it on."""
+        return None if obj.origin == "leaked" else obj.sha256
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download(self, obj):

@@ -40,6 +40,13 @@ class Extracted:
 
 
 def extract(data: bytes, kind: str, limits: Limits = Limits()) -> Extracted:
+    extracted = extract_raw(data, kind, limits)
+    # PostgreSQL cannot store NUL in text; it carries no meaning in a document.
+    extracted.pages = [page.replace("\x00", "") for page in extracted.pages]
+    return extracted
+
+
+def extract_raw(data: bytes, kind: str, limits: Limits) -> Extracted:
     if len(data) > limits.max_bytes:
         size, limit = len(data) / 2**20, limits.max_bytes / 2**20
         raise DocumentTooLarge(f"The file is {size:.1f} MB; the limit is {limit:.0f} MB.")

@@ -40,6 +40,13 @@ def host_allowed(host: str, allowed_hosts: set[str]) -> bool:
 
 
 def checked_address(url: str, allowed_hosts: set[str], address_allowed) -> tuple[str, str, int]:
+    try:
+        return check_address(url, allowed_hosts, address_allowed)
+    except (ValueError, UnicodeError) as error:  # a malformed URL, port or host name
+        raise FetchRefused(f"{url[:200]} is not a usable URL ({error}).") from None
+
+
+def check_address(url: str, allowed_hosts: set[str], address_allowed) -> tuple[str, str, int]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchRefused(
@@ -114,7 +121,10 @@ def fetch(
                 continue
             if response.status != 200:
                 raise IngestError(f"{url} answered HTTP {response.status}.")
-            declared = int(response.getheader("Content-Length") or 0)
+            try:
+                declared = int(response.getheader("Content-Length") or 0)
+            except ValueError:
+                declared = 0  # a bad header is ignored; the read below is capped anyway
             if declared > max_bytes:
                 raise DocumentTooLarge(f"{url} is {declared} bytes; the limit is {max_bytes}.")
             data = response.read(max_bytes + 1)

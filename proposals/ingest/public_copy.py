@@ -22,6 +22,7 @@ EMPTY_APP = (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
     'properties"/>'
 )
+PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
 IDENTIFYING_META = re.compile(
     rb"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
     rb"copyright|company|last-modified-by)[^>]*>",
@@ -47,8 +48,14 @@ def pdf_without_metadata(data: bytes) -> bytes:
             del pdf.trailer["/Info"]
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                for key in ("/T", "/RC", "/Popup"):  # author, rich text, its pop-up
+                    if key in annotation:
+                        del annotation[key]
         out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=False)
+        # static_id: a fixed file identifier instead of one that could match the original.
+        pdf.save(out, fix_metadata_version=False, static_id=True)
     return out.getvalue()
 
 
@@ -63,6 +70,9 @@ def docx_without_metadata(data: bytes) -> bytes:
                 copy.writestr(item, EMPTY_APP)
             elif item.filename == "docProps/custom.xml":
                 copy.writestr(item, EMPTY_APP.replace("extended-properties", "custom-properties"))
+            elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                # Tracked changes and comments carry their authors' names and initials.
+                copy.writestr(item, PERSON_ATTRIBUTES.sub(rb'\1=""', source.read(item)))
             else:
                 copy.writestr(item, source.read(item))
     return out.getvalue()

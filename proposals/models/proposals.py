@@ -157,8 +157,13 @@ class Proposal(models.Model):
     def url_key(self) -> str:
         """The proposal's key in URLs, unique within its conference: the ITU number with
         "-" for "/" (RUS/27/7 -> RUS-27-7), or the row id for a proposal without a number.
-        ITU numbers always start with a letter prefix, so the two never collide."""
-        return self.number.replace("/", "-") if self.number else str(self.pk)
+        ITU numbers always start with a letter prefix, so the two never collide. A
+        superseded version keeps its number and adds its id (RUS-27-7~12), so that the
+        plain number always cites the current version."""
+        if not self.number:
+            return str(self.pk)
+        key = self.number.replace("/", "-")
+        return f"{key}~{self.pk}" if self.superseded_by_id else key
 
 
 class Sponsorship(models.Model):

@@ -83,6 +83,9 @@ def document_receive(
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(sha256=digest).first()
         run = None
+        if document is not None and document.ingest_status == IngestStatus.FAILED:
+            # A failure may have been ours (a limit, a bug since fixed): try again.
+            run = IngestRun.objects.create(document=document)
         if document is None:
             document = Document.objects.create(
                 conference=conference,
@@ -93,14 +96,13 @@ def document_receive(
                 sha256=digest,
                 file=name,
                 ingest_status=IngestStatus.QUEUED,
-                source=f"Received via {channel}" + (f" as {filename}" if filename else ""),
+                # The file name stays in the intake (curators only): a leaked file's name
+                # can point to whoever passed it on.
+                source=f"Received via {channel}",
             )
             run = IngestRun.objects.create(document=document)
-            if enqueue:
-                # Imported here: tasks import this module.
-                from ..tasks import ingest_document
-
-                transaction.on_commit(lambda: ingest_document.delay(run.pk))
+        if run is not None and enqueue:
+            run_ingest_after_commit(run)
         DocumentIntake.objects.create(
             document=document,
             channel=channel,
@@ -127,7 +129,8 @@ def document_fetch(
         origin=origin,
         channel=channel,
         filename=filename,
-        source_url=fetched.url,
+        # The address as asked for, which is what polling looks up to skip known links.
+        source_url=url,
         received_by=received_by,
     )
 
@@ -190,6 +193,24 @@ def poll_index(index_url: str, conference: Conference, origin: str, counts: dict
             counts["failed"] += 1
 
 
+def run_ingest_after_commit(run: IngestRun) -> None:
+    # Imported here: tasks import this module.
+    from ..tasks import ingest_document
+
+    transaction.on_commit(lambda: ingest_document.delay(run.pk))
+
+
+def document_reingest(*, document: Document) -> IngestRun:
+    """Queue a new ingest run for a document that has a file (the admin's action)."""
+    if not document.file:
+        raise ValueError(f"{document} has no file to ingest.")
+    with transaction.atomic():
+        run = IngestRun.objects.create(document=document)
+        Document.objects.filter(pk=document.pk).update(ingest_status=IngestStatus.QUEUED)
+        run_ingest_after_commit(run)
+    return run
+
+
 # --- Ingesting ----------------------------------------------------------------------
 
 
@@ -225,6 +246,14 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     run.refresh_from_db()
     if not claimed:
         return run
+    if run.attempts > settings.INGEST_MAX_ATTEMPTS:
+        # Each redelivery after a worker died (out of memory, killed) counts; a document
+        # that keeps killing workers is given up on instead of looping forever.
+        run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+        run.error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
+        run.save(update_fields=["status", "finished_at", "error"])
+        Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)
+        return run
     Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
 
     progress = Progress(run)
@@ -251,10 +280,22 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     return run
 
 
+TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "57P01", "57P02", "57P03")
+
+
 def is_transient(problem: Exception) -> bool:
+    """Connection loss, a serialization failure, a deadlock, a server restarting: worth a
+    retry. Anything else the database refuses (a value too large, say) is not."""
     from django.db import InterfaceError, OperationalError
 
-    return isinstance(problem, OperationalError | InterfaceError)
+    if isinstance(problem, InterfaceError):
+        return True
+    if not isinstance(problem, OperationalError):
+        return False
+    code = getattr(problem.__cause__, "pgcode", None)
+    if code is None:  # SQLite: only a busy database is worth waiting for
+        return "locked" in str(problem)
+    return code.startswith(TRANSIENT_SQLSTATES)
 
 
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
@@ -297,17 +338,30 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
 
 def parse_all(extracted: Extracted) -> list[ParsedProposal]:
-    """Running text and tables; a number found in a table is read from the table."""
+    """Running text and tables; a number found in a table is read from the table. A number
+    the document uses more than once (option rows in a compilation, a typing slip) is
+    saved once, from its first occurrence, and flagged for a curator."""
     from_tables = [p for page, rows in extracted.tables for p in parse_table(rows, page)]
     in_tables = {p.number for p in from_tables}
     from_text = [p for p in parse_text(extracted.pages) if p.number not in in_tables]
-    return from_text + from_tables
+    unique: dict[str, ParsedProposal] = {}
+    for proposal in from_text + from_tables:
+        first = unique.setdefault(proposal.number, proposal)
+        if first is not proposal:
+            note = f"the number appears again on page {proposal.page}; only the first was read"
+            if note not in first.problems:
+                first.problems.append(note)
+    return list(unique.values())
 
 
 def apply_header(document: Document, header: Header) -> Document:
     """Give a received document the symbol its header states. If a record for that symbol
     already exists with no file (from metadata, or named by a revision), the file joins
     that record rather than making a second one."""
+    header.symbol = fit(Document, "symbol", header.symbol)
+    header.base_symbol = fit(Document, "symbol", header.base_symbol)
+    header.source_line = fit(Document, "source_line", header.source_line)
+    header.language = fit(Document, "language", header.language)
     if header.symbol and header.symbol != document.symbol:
         existing = (
             Document.objects.select_for_update()
@@ -318,6 +372,10 @@ def apply_header(document: Document, header: Header) -> Document:
         if existing is not None and existing.sha256 is None:
             existing.sha256, existing.file = document.sha256, document.file.name
             existing.ingest_status = document.ingest_status
+            # A file that arrived leaked stays the curators': the record becomes leaked,
+            # so that the public only ever gets the metadata-free copy.
+            if document.origin == Origin.LEAKED:
+                existing.origin = Origin.LEAKED
             DocumentIntake.objects.filter(document=document).update(document=existing)
             IngestRun.objects.filter(document=document).update(document=existing)
             document.delete()
@@ -441,12 +499,20 @@ class Linker:
     ) -> Provision:
         provision = Provision.objects.create(
             instrument=instrument,
-            number=number,
+            number=fit(Provision, "number", number),
             kind=kind,
             status=ProvisionStatus.PROPOSED,
-            margin_number=item.margin_number if kind != ProvisionKind.ARTICLE else "",
-            title=item.article_title if kind == ProvisionKind.ARTICLE else item.resolution_title,
-            source=f"Named by {item.number} in {self.conference.slug} {self.document.symbol}",
+            margin_number=fit(
+                Provision,
+                "margin_number",
+                item.margin_number if kind != ProvisionKind.ARTICLE else "",
+            ),
+            title=fit(
+                Provision,
+                "title",
+                item.article_title if kind == ProvisionKind.ARTICLE else item.resolution_title,
+            ),
+            source=f"Named by a proposal in {self.conference.slug} {self.document.symbol}",
         )
         self.provisions[(instrument.pk, number)] = provision
         return provision
@@ -477,9 +543,18 @@ def save_proposals(
     review = []
     for item in parsed:
         problems = list(item.problems)
+        if len(item.number) > Proposal._meta.get_field("number").max_length:
+            review.append(f"{item.number[:60]}…: not an ITU proposal number (too long)")
+            continue
         proposers, stated = linker.proposers(item, header, problems)
+        stated = fit(Proposal, "proposers_as_stated", stated)
         provision = linker.provision(item, problems)
-        proposal = own.get(item.number) or version_for(document, current.get(item.number), problems)
+        proposal = own.get(item.number) or version_for(
+            document,
+            current.get(item.number),
+            problems,
+            publish=confidence(problems) >= REVIEW_THRESHOLD,
+        )
         if proposal is False:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
@@ -517,6 +592,12 @@ def save_proposals(
     return review
 
 
+def fit(model, field: str, value: str) -> str:
+    """A parsed value cut to its column's length (PostgreSQL refuses longer ones)."""
+    limit = model._meta.get_field(field).max_length
+    return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
+
+
 def confidence(problems: list[str]) -> float:
     """The parser's measure, extended to what linking found missing."""
     return max(0.0, 1.0 - 0.35 * len(problems))
@@ -527,7 +608,7 @@ def keywords(topic: Topic) -> list[str]:
 
 
 def version_for(
-    document: Document, current: Proposal | None, problems: list[str]
+    document: Document, current: Proposal | None, problems: list[str], *, publish: bool
 ) -> Proposal | bool | None:
     """Where this document's proposal goes when the document has no row for it yet:
     None for a new row; the current row when it is a record from metadata this file now
@@ -549,27 +630,39 @@ def version_for(
             number=current.number,
             document=document,
             superseded_by=current,
-            published=current.published,
+            # Published only when the old one was and nothing about the new is in doubt.
+            published=current.published and publish,
             source=f"{document.conference.slug} {document.symbol}",
         )
-        Proposal.objects.filter(pk=current.pk).update(superseded_by=new)
-        Proposal.objects.filter(pk=new.pk).update(superseded_by=None)
+        now = timezone.now()
+        Proposal.objects.filter(pk=current.pk).update(superseded_by=new, updated_at=now)
+        Proposal.objects.filter(pk=new.pk).update(superseded_by=None, updated_at=now)
         new.superseded_by = None
         return new
     problems.append(f"the number is already used by {current.document}")
     return False
 
 
+VERSION_NUMBER = re.compile(r"^(?:Revision|Corrigendum) (\d+) to ")
+
+
 def revises(document: Document, other: Document) -> bool:
-    """Whether `document` is a later version of `other`: a revision or corrigendum of it,
-    or of something that revises it."""
+    """Whether `document` is a later version of `other`: a revision or corrigendum of it
+    (or of something that revises it), or a later revision of the same document
+    (Revision 2 after Revision 1, or after a corrigendum)."""
+    later_kinds = (DocumentKind.REVISION, DocumentKind.CORRIGENDUM)
+    if document.kind not in later_kinds:
+        return False
     seen = set()
     current = document
     while current.base_document_id and current.pk not in seen:
         seen.add(current.pk)
-        if current.kind in (DocumentKind.REVISION, DocumentKind.CORRIGENDUM) and (
-            current.base_document_id == other.pk
-        ):
+        if current.kind in later_kinds and current.base_document_id == other.pk:
             return True
         current = current.base_document
-    return False
+    if other.kind not in later_kinds or other.base_document_id != document.base_document_id:
+        return False
+    if document.kind == DocumentKind.REVISION and other.kind == DocumentKind.CORRIGENDUM:
+        return True
+    mine, theirs = VERSION_NUMBER.match(document.symbol), VERSION_NUMBER.match(other.symbol)
+    return bool(mine and theirs and document.kind == other.kind and int(mine[1]) > int(theirs[1]))

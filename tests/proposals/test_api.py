@@ -76,13 +76,15 @@ def test_embeds_superseding_versions_but_not_unpublished_ones(api, proposal_fact
     original.superseded_by = revised
     original.save()
     slug = original.conference.slug
-    body = api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").json()
+    old = f"/api/v1/proposals/{slug}/RUS-27-1~{original.pk}/"  # a superseded version's key
+    assert api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").status_code == 404
+    body = api.get(old).json()
     assert body["superseded_by"]["number"] == "RUS/27R1/1"
     later = api.get(f"/api/v1/proposals/{slug}/RUS-27R1-1/").json()
     assert [p["number"] for p in later["supersedes"]] == ["RUS/27/1"]
 
     Proposal.objects.filter(pk=revised.pk).update(published=False)
-    assert api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").json()["superseded_by"] is None
+    assert api.get(old).json()["superseded_by"] is None
 
 
 # --- Filters --------------------------------------------------------------------------
@@ -281,3 +283,35 @@ def test_the_public_gets_the_clean_copy_and_curators_the_original(api, curator_a
     metadata_only = Document.objects.filter(sha256=None).first()
     assert api.get(f"/api/v1/documents/{metadata_only.pk}/").json()["download"] is None
     assert api.get(f"/api/v1/documents/{metadata_only.pk}/download/").status_code == 404
+
+
+def test_the_number_cites_the_current_version_and_old_ones_have_their_own_key(
+    api, proposal_factory, django_capture_on_commit_callbacks
+):
+    original = proposal_factory(number="RUS/27/7", text="old")
+    conference = original.conference
+    newer = proposal_factory(conference=conference, number="RUS/27/X", text="new")
+    # What a revision leaves: the old row superseded, the new one current, same number.
+    Proposal.objects.filter(pk=original.pk).update(superseded_by=newer)
+    Proposal.objects.filter(pk=newer.pk).update(number="RUS/27/7")
+    body = api.get(f"/api/v1/proposals/{conference.slug}/RUS-27-7/").json()
+    assert body["text"] == "new"
+    old_url = body["supersedes"][0]["url"]
+    assert old_url.endswith(f"/RUS-27-7~{original.pk}/")
+    old = api.get(old_url).json()
+    assert old["text"] == "old" and old["superseded_by"]["url"] == body["url"]
+
+
+@pytest.mark.parametrize("key", ["wcit-12/²", "wcit-12/RUS-27-7~x", "wcit-12/RUS-27-7~99999999"])
+def test_odd_keys_are_not_found(api, demo_data, key):
+    assert api.get(f"/api/v1/proposals/{key}/").status_code == 404
+
+
+def test_a_leaked_documents_hash_is_not_published(api, demo_data):
+    from proposals.models import Document
+
+    leaked = Document.objects.get(symbol="Revision 1 to Document 27")
+    assert leaked.sha256
+    assert api.get(f"/api/v1/documents/{leaked.pk}/").json()["sha256"] is None
+    official = Document.objects.filter(origin="official", sha256__isnull=False).first()
+    assert api.get(f"/api/v1/documents/{official.pk}/").json()["sha256"] == official.sha256

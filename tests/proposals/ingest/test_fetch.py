@@ -132,3 +132,11 @@ class TestIntake:
         assert sources_poll() == {"received": 2, "skipped": 0, "failed": 1}
         assert sources_poll() == {"received": 0, "skipped": 2, "failed": 1}
         assert DocumentIntake.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["http://itu.int:99999/x.pdf", "http://[::1/x.pdf", "http://xn--a.itu.int\u0080/x"]
+)
+def test_malformed_urls_are_refused_not_crashed(url):
+    with pytest.raises(FetchRefused):
+        fetch(url, allowed_hosts={"itu.int"}, max_bytes=1000)

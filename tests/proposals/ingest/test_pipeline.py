@@ -232,3 +232,113 @@ def test_official_documents_need_no_public_copy(receive):
     document, _ = receive(docx_bytes(REVISION_27), origin="official")
     assert not document.public_file
     assert Document.objects.filter(pk=document.pk, origin="official").exists()
+
+
+# --- Found in review --------------------------------------------------------------------
+
+REVISION_2 = ["Revision 2 to", *REVISION_27[1:9], "31A\t3A.1\tA third wording.", "Reasons:\tR2."]
+
+
+def test_revision_2_supersedes_revision_1(receive):
+    receive(docx_bytes(REVISION_27))
+    _, run = receive(docx_bytes(REVISION_2))
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
+    assert current.document.symbol == "Revision 2 to Document 27"
+    assert current.text == "A third wording."
+
+
+def test_a_number_repeated_in_one_document_is_read_once_and_flagged(receive):
+    text = (
+        b"Document 91-E\nMOD\tRUS/91/1\n5\t1.3\tFirst.\nReasons:\tA.\n"
+        b"MOD\tRUS/91/1\n5\t1.3\tOption two.\nReasons:\tB.\n"
+    )
+    _, run = receive(text)
+    assert run.status == RunStatus.NEEDS_REVIEW
+    proposal = Proposal.objects.get(number="RUS/91/1")
+    assert proposal.text == "First." and "appears again" in proposal.review_reasons
+
+
+def test_a_leaked_file_joining_an_official_record_makes_it_leaked(receive):
+    from proposals.models import Conference
+
+    Document.objects.create(
+        conference=Conference.objects.get(slug="wcit-12"),
+        symbol="Document 27",
+        kind="contribution",
+        origin="official",
+        source="metadata",
+    )
+    document, run = receive(docx_bytes(REVISION_27[1:]), origin="leaked")  # "Document 27"
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert (document.symbol, document.origin) == ("Document 27", "leaked")
+    assert document.public_file
+
+
+def test_a_doubtful_revision_is_not_published_even_if_the_original_was(receive):
+    receive(docx_bytes(ORIGINAL_27))
+    doubtful = ["Revision 1 to", *ORIGINAL_27[:5], "ADD\tRUS/27/7", "Some words, no provision."]
+    receive(docx_bytes(doubtful))
+    current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
+    assert current.document.symbol == "Revision 1 to Document 27"
+    assert not current.published
+
+
+def test_long_table_cells_are_cut_to_fit(receive):
+    rows = "".join(f"<td>{'Member State ' * 10}{i}</td>" for i in range(8))
+    html = html_bytes(
+        f"<table><tr><td>1.3</td><td>MOD RUS/92/1</td><td>Text</td>{rows}</tr></table>"
+    )
+    receive(html)
+    proposal = Proposal.objects.get(number="RUS/92/1")
+    assert len(proposal.proposers_as_stated) <= 500
+
+
+def test_a_failed_document_sent_again_is_tried_again(receive, settings):
+    settings.INGEST_MAX_BYTES = 1000
+    data = pdf_bytes([REVISION_27])
+    _, first = receive(data)
+    assert first.status == RunStatus.FAILED
+    settings.INGEST_MAX_BYTES = 10**8
+    _, second = receive(data)
+    assert second is not None and second.status == RunStatus.SUCCEEDED
+
+
+def test_a_run_whose_worker_keeps_dying_is_given_up(receive, settings):
+    from proposals.services.ingestion import document_ingest
+
+    settings.INGEST_MAX_ATTEMPTS = 2
+    _, run = receive(b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tT.\nReasons:\tR.\n")
+    IngestRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=2)
+    run = document_ingest(run=IngestRun.objects.get(pk=run.pk))
+    assert run.status == RunStatus.FAILED and "stopped 2 times" in run.error
+
+
+def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on_commit_callbacks):
+    from proposals.services.ingestion import document_reingest
+
+    document, _ = receive(docx_bytes(REVISION_27))
+    before = list(Proposal.objects.order_by("pk").values_list("pk", "updated_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = document_reingest(document=document)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+    assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
+
+
+def test_docx_public_copy_drops_tracked_change_authors():
+    from proposals.ingest.public_copy import docx_without_metadata
+
+    data = docx_bytes(REVISION_27)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as tampered:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "word/document.xml":
+                body = body.replace(
+                    b"<w:body>", b'<w:body><w:ins w:author="Jane Insider" w:id="1"/>'
+                )
+            tampered.writestr(item, body)
+    clean = docx_without_metadata(out.getvalue())
+    assert b"Jane Insider" not in zipfile.ZipFile(io.BytesIO(clean)).read("word/document.xml")
