@@ -17,7 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -79,7 +79,21 @@ def document_receive(
     name = f"documents/{digest[:2]}/{digest}"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+    try:
+        return receive_stored(
+            conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
+        )
+    except IntegrityError:
+        # The same bytes arrived twice at once and the other arrival created the row
+        # first: this one is then a second intake of it.
+        return receive_stored(
+            conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
+        )
 
+
+def receive_stored(
+    conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
+) -> tuple[Document, IngestRun | None]:
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(sha256=digest).first()
         run = None
@@ -322,6 +336,10 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
     with progress.step("parse"):
         parsed = parse_all(extracted)
+    if header.conference_slug and header.conference_slug != document.conference.slug:
+        elsewhere = f"the header names {header.conference_slug}, not {document.conference.slug}"
+        for item in parsed:
+            item.problems.append(elsewhere)
     run.proposals_found = len(parsed)
 
     with progress.step("link and save"), transaction.atomic():

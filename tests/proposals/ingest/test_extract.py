@@ -158,3 +158,23 @@ def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch):
     legacy = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 512
     with pytest.raises(UnsupportedDocument, match="install LibreOffice"):
         read(legacy)
+
+
+def test_an_entity_declaration_in_utf16_or_far_into_a_part_is_refused():
+    import io
+    import zipfile
+
+    good = docx_bytes(["Harmless"])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    for bomb in (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode(
+            "utf-16-le"
+        ),
+        b"<?xml version='1.0'?><!--" + b"x" * 100_000 + b'--><!DOCTYPE x [<!ENTITY a "b">]><x/>',
+    ):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name in source.namelist():  # by name: writestr changes a ZipInfo it is given
+                archive.writestr(name, bomb if name == "word/document.xml" else source.read(name))
+        with pytest.raises(MalformedDocument, match="declares XML entities"):
+            read(out.getvalue())

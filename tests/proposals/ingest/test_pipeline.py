@@ -342,3 +342,13 @@ def test_docx_public_copy_drops_tracked_change_authors():
             tampered.writestr(item, body)
     clean = docx_without_metadata(out.getvalue())
     assert b"Jane Insider" not in zipfile.ZipFile(io.BytesIO(clean)).read("word/document.xml")
+
+
+def test_a_header_naming_another_conference_goes_to_review(receive):
+    text = (
+        b"PLENIPOTENTIARY CONFERENCE (PP-14)\nDocument 94-E\n"
+        b"MOD\tRUS/94/1\n5\t1.3\tT.\nReasons:\tR.\n"
+    )
+    _, run = receive(text)  # received for wcit-12
+    assert run.status == RunStatus.NEEDS_REVIEW
+    assert "names pp-14, not wcit-12" in Proposal.objects.get(number="RUS/94/1").review_reasons
