@@ -77,6 +77,8 @@ def main() -> None:
     data = build_pdf(options.pages)
     extraction = timed(lambda: extract(data, detect_type(data)), options.repeat)
 
+    last_run = {}
+
     def whole_pipeline():
         Proposal.objects.all().delete()
         Document.objects.all().delete()
@@ -85,6 +87,7 @@ def main() -> None:
         )
         run = document_ingest(run=run)
         assert run.proposals_found == options.pages, run.error
+        last_run["timings"] = run.timings
 
     pipeline = timed(whole_pipeline, options.repeat)
     from django.db import connection
@@ -96,6 +99,10 @@ def main() -> None:
         ("whole pipeline", pipeline),
     ]:
         print(f"{label:30} {seconds:.3f} s = {options.pages / seconds:.0f} pages/s")
+    steps = ", ".join(
+        f"{step} {seconds * 1000:.0f}" for step, seconds in last_run["timings"].items()
+    )
+    print(f"steps of the last run (ms): {steps}")
     print(f"pipeline / extraction:         {pipeline / extraction:.2f}x")
 
 

@@ -41,7 +41,7 @@ from ..ingest.header import Header, parse_header
 from ..ingest.parse import REVIEW_THRESHOLD, ParsedProposal, parse_table, parse_text
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
-from .proposals import proposal_apply
+from .proposals import proposal_apply, proposals_create
 
 log = logging.getLogger(__name__)
 
@@ -558,7 +558,7 @@ def save_proposals(
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
         .select_related("document")
     }
-    review = []
+    review, new = [], []
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -576,36 +576,38 @@ def save_proposals(
         if proposal is False:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
-        created = proposal is None
-        _, changed = proposal_apply(
-            proposal,
-            conference=document.conference,
-            number=item.number,
-            document=document,
-            action=item.action,
-            provision=provision,
-            text=item.text,
-            reasons=item.reasons,
-            proposers=proposers,
-            proposers_as_stated=stated,
-            topics=linker.topics_for(item),
-            page=item.page,
-            parse_confidence=confidence(problems),
-            review_reasons="; ".join(problems),
+        facts = {
+            "conference": document.conference,
+            "number": item.number,
+            "document": document,
+            "action": item.action,
+            "provision": provision,
+            "text": item.text,
+            "reasons": item.reasons,
+            "proposers": proposers,
+            "proposers_as_stated": stated,
+            "topics": linker.topics_for(item),
+            "page": item.page,
+            "parse_confidence": confidence(problems),
+            "review_reasons": "; ".join(problems),
             # Publication waits for a curator whenever anything is in doubt.
-            published=confidence(problems) >= REVIEW_THRESHOLD,
+            "published": confidence(problems) >= REVIEW_THRESHOLD,
             # A record that already has a source (typed in, or from metadata) keeps it;
             # its document and page say where this file put it.
-            source=""
+            "source": ""
             if proposal
             else f"{document.conference.slug} {document.symbol}, page {item.page}",
-            index=False,
-        )
-        run.proposals_created += int(created)
-        run.proposals_updated += int(changed and not created)
+        }
+        if proposal is None:
+            new.append(facts)
+        else:
+            _, changed = proposal_apply(proposal, index=False, **facts)
+            run.proposals_updated += int(changed)
         if confidence(problems) < REVIEW_THRESHOLD:
             run.proposals_to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
+    proposals_create(new, index=False)
+    run.proposals_created = len(new)
     search.index_proposals(Proposal.objects.filter(document=document))
     return review
 

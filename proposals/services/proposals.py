@@ -76,9 +76,7 @@ def proposal_upsert(
     )
 
 
-@transaction.atomic
-def proposal_apply(
-    proposal: Proposal | None,
+def proposal_row(
     *,
     conference: Conference,
     number: str = "",
@@ -99,11 +97,9 @@ def proposal_apply(
     review_reasons: str = "",
     published: bool = False,
     source: str,
-    index: bool = True,
-) -> tuple[Proposal, bool]:
-    """Apply what a source says to `proposal`, or create it when None; see
-    proposal_upsert for the rules. Ingestion calls this directly with the row it found
-    by document and number, and with index=False, indexing the whole document at once."""
+) -> tuple[dict, list[Proposer], list[Topic]]:
+    """What a source says about a proposal, checked, as the column values it gives (empty
+    ones left out: they never overwrite), its proposers and its topics."""
     if document is not None and document.conference_id != conference.pk:
         raise ValueError(f"{document} is not a document of {conference.slug}.")
     if len({sponsorship_key(proposer) for proposer in proposers}) < len(proposers):
@@ -125,21 +121,52 @@ def proposal_apply(
         "source": source,
     }
     given = {name: value for name, value in values.items() if value not in ("", None)}
+    return given, list(proposers), list(topics)
 
+
+@transaction.atomic
+def proposals_create(many: Sequence[dict], *, index: bool = True) -> list[Proposal]:
+    """Create new proposals, each given as proposal_row's keyword arguments, with one
+    query per table however many there are (ingesting a compilation makes hundreds)."""
+    rows, relations = [], []
+    for facts in many:
+        given, proposers, topics = proposal_row(**facts)
+        rows.append(
+            Proposal(
+                conference=facts["conference"],
+                number=facts.get("number", ""),
+                published=facts.get("published", False),
+                **given,
+            )
+        )
+        relations.append((proposers, topics))
+    Proposal.objects.bulk_create(rows)
+    Sponsorship.objects.bulk_create(
+        Sponsorship(proposal=row, position=position, **proposer_fields(proposer))
+        for row, (proposers, _) in zip(rows, relations, strict=True)
+        for position, proposer in enumerate(proposers)
+    )
+    through = Proposal.topics.through
+    through.objects.bulk_create(
+        through(proposal_id=row.pk, topic_id=topic.pk)
+        for row, (_, topics) in zip(rows, relations, strict=True)
+        for topic in topics
+    )
+    if index:
+        search.index_proposals(Proposal.objects.filter(pk__in=[row.pk for row in rows]))
+    return rows
+
+
+@transaction.atomic
+def proposal_apply(
+    proposal: Proposal | None, *, index: bool = True, **facts
+) -> tuple[Proposal, bool]:
+    """Apply what a source says (proposal_row's keyword arguments) to `proposal`, or
+    create it when None; see proposal_upsert for the rules. Ingestion calls this with the
+    row it found by document and number, and index=False, indexing a document at once."""
     if proposal is None:
-        proposal = Proposal.objects.create(
-            conference=conference, number=number, published=published, **given
-        )
-        # A new row has no proposers or topics yet: write them without reading first.
-        Sponsorship.objects.bulk_create(
-            Sponsorship(proposal=proposal, position=position, **proposer_fields(proposer))
-            for position, proposer in enumerate(proposers)
-        )
-        if topics:
-            proposal.topics.add(*topics)
-        if index:
-            search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
-        return proposal, True
+        return proposals_create([facts], index=index)[0], True
+    given, proposers, topics = proposal_row(**facts)
 
     changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]
     for name in changed_fields:
