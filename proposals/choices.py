@@ -87,12 +87,3 @@ class IntakeChannel(models.TextChoices):
     URL = "url", "Fetched from a URL"
     POLL = "poll", "Found by a polled source"
     DEMO = "demo", "Demo data"
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    NEEDS_REVIEW = "needs-review", "Needs review"
-    NEEDS_OCR = "needs-ocr", "Needs OCR"
-    FAILED = "failed", "Failed"

@@ -5,7 +5,7 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from .choices import IngestStatus, RunStatus
+from .choices import IngestStatus
 from .exports import exports_write
 from .models import Document, IngestRun
 from .services.ingestion import document_ingest, sources_poll
@@ -18,10 +18,10 @@ class IngestTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         run_id = args[0] if args else kwargs.get("run_id")
         runs = IngestRun.objects.filter(pk=run_id).exclude(
-            status__in=[RunStatus.SUCCEEDED, RunStatus.NEEDS_REVIEW, RunStatus.NEEDS_OCR]
+            status__in=[IngestStatus.SUCCEEDED, IngestStatus.NEEDS_REVIEW, IngestStatus.NEEDS_OCR]
         )
         for run in runs:
-            run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+            run.status, run.finished_at = IngestStatus.FAILED, timezone.now()
             run.error = f"Gave up after {self.request.retries + 1} tries: {exc!r}"
             run.save(update_fields=["status", "finished_at", "error"])
             Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)

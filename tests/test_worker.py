@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from itutracker.celery import app as celery_app
-from proposals.choices import IntakeChannel, RunStatus
+from proposals.choices import IngestStatus, IntakeChannel
 from proposals.models import Conference, IngestRun, Proposal
 from proposals.services.ingestion import document_receive
 from tests.proposals.ingest.documents import (
@@ -25,7 +25,12 @@ from tests.proposals.ingest.documents import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-FINISHED = {RunStatus.SUCCEEDED, RunStatus.NEEDS_REVIEW, RunStatus.NEEDS_OCR, RunStatus.FAILED}
+FINISHED = {
+    IngestStatus.SUCCEEDED,
+    IngestStatus.NEEDS_REVIEW,
+    IngestStatus.NEEDS_OCR,
+    IngestStatus.FAILED,
+}
 
 
 def database_url() -> str:
@@ -114,10 +119,10 @@ def test_documents_go_through_a_real_worker(worker):
     documents = [send(doc_27), send(pdf_bytes(DOC_29_PDF)), send(DOC_30_HTML)]
     runs = wait_for([run for _, run in documents], process, log)
     statuses = [run.status for run in runs]
-    assert statuses[:2] == [RunStatus.SUCCEEDED] * 2, [r.error for r in runs]
+    assert statuses[:2] == [IngestStatus.SUCCEEDED] * 2, [r.error for r in runs]
     # The reference data knows no WCIT-12 resolutions instrument, so a draft resolution
     # waits for a curator instead of being filed somewhere invented.
-    assert statuses[2] == RunStatus.NEEDS_REVIEW
+    assert statuses[2] == IngestStatus.NEEDS_REVIEW
     assert "no instrument of wcit-12" in runs[2].error
 
     rus = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
@@ -139,7 +144,7 @@ def test_documents_go_through_a_real_worker(worker):
     # Revision 1 supersedes the original's RUS/27/7 and leaves RUS/27/8 alone.
     _, run = send(docx_bytes(REV_27))
     (run,) = wait_for([run], process, log)
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.SUCCEEDED, run.error
     current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
     assert current.document.symbol == "Revision 1 to Document 27"
     assert (
@@ -165,10 +170,10 @@ def test_the_worker_survives_a_bad_input_corpus(worker):
     good = send(docx_bytes(DOC_27))[1]
     *bad_runs, good_run = wait_for([*bad, good], process, log)
     outcomes = dict(zip(corpus, [(run.status, run.error) for run in bad_runs], strict=True))
-    assert outcomes["image-only pdf"][0] == RunStatus.NEEDS_OCR
+    assert outcomes["image-only pdf"][0] == IngestStatus.NEEDS_OCR
     assert "limit is" in outcomes["oversize"][1]
     for name, (status, error) in outcomes.items():
-        assert status in {RunStatus.FAILED, RunStatus.NEEDS_OCR}, name
+        assert status in {IngestStatus.FAILED, IngestStatus.NEEDS_OCR}, name
         assert error, name
-    assert good_run.status == RunStatus.SUCCEEDED, good_run.error
+    assert good_run.status == IngestStatus.SUCCEEDED, good_run.error
     assert process.poll() is None  # still serving

@@ -3,7 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
-from ..choices import DocumentKind, IngestStatus, IntakeChannel, Origin, RunStatus
+from ..choices import DocumentKind, IngestStatus, IntakeChannel, Origin
 from ..querysets import DocumentQuerySet
 from .treaties import Conference
 
@@ -110,7 +110,9 @@ class IngestRun(models.Model):
     failed, why, in words a curator can act on."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="ingest_runs")
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(
+        max_length=20, choices=IngestStatus.choices, default=IngestStatus.QUEUED
+    )
     step = models.CharField(max_length=40, blank=True, help_text="The step running or last run.")
     pages = models.PositiveIntegerField(null=True, blank=True)
     proposals_found = models.PositiveIntegerField(default=0)
@@ -127,8 +129,10 @@ class IngestRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # A run is never "metadata only": that is a document without a file.
             models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="ingestrun_status_valid"
+                condition=Q(status__in=IngestStatus.values) & ~Q(status=IngestStatus.METADATA_ONLY),
+                name="ingestrun_status_valid",
             ),
         ]
 

@@ -31,7 +31,6 @@ from ..choices import (
     Origin,
     ProvisionKind,
     ProvisionStatus,
-    RunStatus,
 )
 from ..ingest.detect import detect_type
 from ..ingest.errors import IngestError, NeedsOCR
@@ -255,15 +254,15 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     # Claim the run with a conditional update: of two deliveries of the same task (at-
     # least-once), one proceeds. A RUNNING run is claimable too: its worker died.
     claimed = IngestRun.objects.filter(
-        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        pk=run.pk, status__in=[IngestStatus.QUEUED, IngestStatus.RUNNING]
+    ).update(status=IngestStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
     run.refresh_from_db()
     if not claimed:
         return run
     if run.attempts > settings.INGEST_MAX_ATTEMPTS:
         # Each redelivery after a worker died (out of memory, killed) counts; a document
         # that keeps killing workers is given up on instead of looping forever.
-        run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+        run.status, run.finished_at = IngestStatus.FAILED, timezone.now()
         run.error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
         run.save(update_fields=["status", "finished_at", "error"])
         Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)
@@ -274,17 +273,17 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     try:
         status, error = pipeline(run, progress, limits or ingest_limits())
     except NeedsOCR as problem:
-        status, error = RunStatus.NEEDS_OCR, str(problem)
+        status, error = IngestStatus.NEEDS_OCR, str(problem)
     except IngestError as problem:
-        status, error = RunStatus.FAILED, str(problem)
+        status, error = IngestStatus.FAILED, str(problem)
     except SoftTimeLimitExceeded:
-        status = RunStatus.FAILED
+        status = IngestStatus.FAILED
         error = f"Took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s at step {run.step}."
     except Exception as problem:  # a bug must not kill the worker or lose the run
         if is_transient(problem):
             raise
         log.exception("Ingest run %s failed unexpectedly", run.pk)
-        status, error = RunStatus.FAILED, f"Unexpected error at step {run.step}: {problem!r}"
+        status, error = IngestStatus.FAILED, f"Unexpected error at step {run.step}: {problem!r}"
 
     run.status, run.error, run.finished_at = status, error, timezone.now()
     run.save(update_fields=["status", "error", "finished_at", "timings", "step", "pages",
@@ -349,10 +348,10 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
         search.index_documents(Document.objects.filter(pk=document.pk))
 
     if not parsed:
-        return RunStatus.NEEDS_REVIEW, "No proposals were found in this document."
+        return IngestStatus.NEEDS_REVIEW, "No proposals were found in this document."
     if review:
-        return RunStatus.NEEDS_REVIEW, "\n".join(review)
-    return RunStatus.SUCCEEDED, ""
+        return IngestStatus.NEEDS_REVIEW, "\n".join(review)
+    return IngestStatus.SUCCEEDED, ""
 
 
 def parse_all(extracted: Extracted) -> list[ParsedProposal]:

@@ -17,34 +17,18 @@ Proposer = MemberState | RegionalGroup | SectorMember
 
 @transaction.atomic
 def proposal_upsert(
-    *,
-    conference: Conference,
-    number: str = "",
-    source_key: str = "",
-    document: Document | None = None,
-    action: str = "",
-    provision: Provision | None = None,
-    text: str = "",
-    reasons: str = "",
-    summary: str = "",
-    proposers: Sequence[Proposer] = (),
-    proposers_as_stated: str = "",
-    topics: Iterable[Topic] = (),
-    outcome: str = Outcome.UNKNOWN,
-    outcome_source: str = "",
-    page: int | None = None,
-    published: bool = False,
-    source: str,
+    *, conference: Conference, number: str = "", source_key: str = "", **facts
 ) -> tuple[Proposal, bool]:
-    """Create or update one proposal from what a source says about it, and return it with
-    whether anything changed.
+    """Create or update one proposal from what a source says about it (proposal_row's
+    keyword arguments), and return it with whether anything changed.
 
-    The proposal is found by its ITU number within the conference, or, without one, by its
-    `source_key`. What the source says overwrites, but an empty value (or an unknown
-    outcome) never blanks what is there: it means the source is silent, and a curator may
-    have filled the field in. `published` applies to a new proposal only, since publishing
-    is a curator's decision; topics are added, never removed; proposers, when given, are
-    exactly these. Running this twice with the same arguments changes nothing.
+    The proposal is found by its ITU number within the conference (its current version),
+    or, without one, by its `source_key`. What the source says overwrites, but an empty
+    value (or an unknown outcome) never blanks what is there: it means the source is
+    silent, and a curator may have filled the field in. `published` applies to a new
+    proposal only, since publishing is a curator's decision; topics are added, never
+    removed; proposers, when given, are exactly these. Running this twice with the same
+    arguments changes nothing.
     """
     if not number and not source_key:
         raise ValueError("A proposal needs its ITU number or, without one, a source_key.")
@@ -55,24 +39,7 @@ def proposal_upsert(
         lookup.update({"number": "", "source_key": source_key})
     proposal = Proposal.objects.select_for_update().filter(**lookup).first()
     return proposal_apply(
-        proposal,
-        conference=conference,
-        number=number,
-        source_key=source_key,
-        document=document,
-        action=action,
-        provision=provision,
-        text=text,
-        reasons=reasons,
-        summary=summary,
-        proposers=proposers,
-        proposers_as_stated=proposers_as_stated,
-        topics=topics,
-        outcome=outcome,
-        outcome_source=outcome_source,
-        page=page,
-        published=published,
-        source=source,
+        proposal, conference=conference, number=number, source_key=source_key, **facts
     )
 
 

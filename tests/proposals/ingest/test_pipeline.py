@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from proposals.choices import IntakeChannel, RunStatus
+from proposals.choices import IngestStatus, IntakeChannel
 from proposals.models import Document, DocumentIntake, IngestRun, Proposal, Topic
 from proposals.services.ingestion import document_receive
 
@@ -72,7 +72,7 @@ def receive(wcit, django_capture_on_commit_callbacks):
 
 def test_a_word_document_becomes_linked_proposals(receive):
     document, run = receive(docx_bytes(REVISION_27))
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.SUCCEEDED, run.error
     assert (document.symbol, document.kind, str(document.date)) == (
         "Revision 1 to Document 27",
         "revision",
@@ -117,7 +117,7 @@ def test_a_revision_supersedes_the_proposals_of_its_original(receive):
 def test_an_unknown_prefix_goes_to_review_unpublished(receive):
     text = b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n"
     _, run = receive(text)
-    assert run.status == RunStatus.NEEDS_REVIEW
+    assert run.status == IngestStatus.NEEDS_REVIEW
     assert "unknown prefix 'XYZ'" in run.error
     proposal = Proposal.objects.get(number="XYZ/88/1")
     assert not proposal.published and proposal.review_reasons
@@ -149,13 +149,13 @@ def test_topic_keywords_tag_proposals(receive):
 # --- Bad input: every case ends with a reason, and the next document still goes in -----
 
 BAD_INPUT = {
-    "empty file": (b"", RunStatus.FAILED, "empty"),
-    "truncated PDF": (pdf_bytes([REVISION_27])[:400], RunStatus.FAILED, "truncated"),
-    "encrypted PDF": (pdf_bytes([REVISION_27], password="x"), RunStatus.FAILED, "encrypted"),
-    "image-only PDF": (image_only_pdf_bytes(), RunStatus.NEEDS_OCR, "OCR"),
-    "zip-bomb DOCX": (zip_bomb_docx(20), RunStatus.FAILED, "zip bomb"),
-    "XML-bomb DOCX": (xml_bomb_docx(), RunStatus.FAILED, "XML entities"),
-    ".exe renamed .pdf": (b"MZ\x90\x00" + b"\x00" * 300, RunStatus.FAILED, "executable"),
+    "empty file": (b"", IngestStatus.FAILED, "empty"),
+    "truncated PDF": (pdf_bytes([REVISION_27])[:400], IngestStatus.FAILED, "truncated"),
+    "encrypted PDF": (pdf_bytes([REVISION_27], password="x"), IngestStatus.FAILED, "encrypted"),
+    "image-only PDF": (image_only_pdf_bytes(), IngestStatus.NEEDS_OCR, "OCR"),
+    "zip-bomb DOCX": (zip_bomb_docx(20), IngestStatus.FAILED, "zip bomb"),
+    "XML-bomb DOCX": (xml_bomb_docx(), IngestStatus.FAILED, "XML entities"),
+    ".exe renamed .pdf": (b"MZ\x90\x00" + b"\x00" * 300, IngestStatus.FAILED, "executable"),
 }
 
 
@@ -168,13 +168,13 @@ def test_bad_input_fails_clearly_and_the_next_document_goes_in(receive, case):
     assert document.ingest_status == status
     assert not Proposal.objects.filter(document=document).exists()
     _, good = receive(docx_bytes(REVISION_27))
-    assert good.status == RunStatus.SUCCEEDED
+    assert good.status == IngestStatus.SUCCEEDED
 
 
 def test_an_oversize_file_fails_clearly(receive, settings):
     settings.INGEST_MAX_BYTES = 1000
     _, run = receive(pdf_bytes([REVISION_27]))
-    assert run.status == RunStatus.FAILED and "limit is" in run.error
+    assert run.status == IngestStatus.FAILED and "limit is" in run.error
 
 
 # --- Leaked documents ------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_a_leaked_pdf_gets_a_public_copy_without_identifying_metadata(receive):
     assert b"Jane Insider" in data
 
     document, run = receive(data, origin="leaked")
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.SUCCEEDED, run.error
     copy = document.public_file.read()
     assert b"Jane Insider" not in copy and b"Acme" not in copy
     with pikepdf.open(io.BytesIO(copy)) as public:
@@ -242,7 +242,7 @@ REVISION_2 = ["Revision 2 to", *REVISION_27[1:9], "31A\t3A.1\tA third wording.",
 def test_revision_2_supersedes_revision_1(receive):
     receive(docx_bytes(REVISION_27))
     _, run = receive(docx_bytes(REVISION_2))
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.SUCCEEDED, run.error
     current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
     assert current.document.symbol == "Revision 2 to Document 27"
     assert current.text == "A third wording."
@@ -254,7 +254,7 @@ def test_a_number_repeated_in_one_document_is_read_once_and_flagged(receive):
         b"MOD\tRUS/91/1\n5\t1.3\tOption two.\nReasons:\tB.\n"
     )
     _, run = receive(text)
-    assert run.status == RunStatus.NEEDS_REVIEW
+    assert run.status == IngestStatus.NEEDS_REVIEW
     proposal = Proposal.objects.get(number="RUS/91/1")
     assert proposal.text == "First." and "appears again" in proposal.review_reasons
 
@@ -270,7 +270,7 @@ def test_a_leaked_file_joining_an_official_record_makes_it_leaked(receive):
         source="metadata",
     )
     document, run = receive(docx_bytes(REVISION_27[1:]), origin="leaked")  # "Document 27"
-    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.SUCCEEDED, run.error
     assert (document.symbol, document.origin) == ("Document 27", "leaked")
     assert document.public_file
 
@@ -298,10 +298,10 @@ def test_a_failed_document_sent_again_is_tried_again(receive, settings):
     settings.INGEST_MAX_BYTES = 1000
     data = pdf_bytes([REVISION_27])
     _, first = receive(data)
-    assert first.status == RunStatus.FAILED
+    assert first.status == IngestStatus.FAILED
     settings.INGEST_MAX_BYTES = 10**8
     _, second = receive(data)
-    assert second is not None and second.status == RunStatus.SUCCEEDED
+    assert second is not None and second.status == IngestStatus.SUCCEEDED
 
 
 def test_a_run_whose_worker_keeps_dying_is_given_up(receive, settings):
@@ -309,9 +309,9 @@ def test_a_run_whose_worker_keeps_dying_is_given_up(receive, settings):
 
     settings.INGEST_MAX_ATTEMPTS = 2
     _, run = receive(b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tT.\nReasons:\tR.\n")
-    IngestRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=2)
+    IngestRun.objects.filter(pk=run.pk).update(status=IngestStatus.RUNNING, attempts=2)
     run = document_ingest(run=IngestRun.objects.get(pk=run.pk))
-    assert run.status == RunStatus.FAILED and "stopped 2 times" in run.error
+    assert run.status == IngestStatus.FAILED and "stopped 2 times" in run.error
 
 
 def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on_commit_callbacks):
@@ -322,7 +322,7 @@ def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         run = document_reingest(document=document)
     run.refresh_from_db()
-    assert run.status == RunStatus.SUCCEEDED
+    assert run.status == IngestStatus.SUCCEEDED
     assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
 
 
@@ -350,5 +350,5 @@ def test_a_header_naming_another_conference_goes_to_review(receive):
         b"MOD\tRUS/94/1\n5\t1.3\tT.\nReasons:\tR.\n"
     )
     _, run = receive(text)  # received for wcit-12
-    assert run.status == RunStatus.NEEDS_REVIEW
+    assert run.status == IngestStatus.NEEDS_REVIEW
     assert "names pp-14, not wcit-12" in Proposal.objects.get(number="RUS/94/1").review_reasons
