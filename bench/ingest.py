@@ -2,10 +2,11 @@
 
     uv run python bench/ingest.py [--pages 200] [--repeat 3]
 
-Generates a text PDF (one proposal per page, shaped like a real contribution), then
-times detect + extract on its bytes, and the whole pipeline (receive, extract, header,
-parse, link, save, index) into a fresh SQLite database in a temporary folder, or into
-DATABASE_URL when that is set. Prints figures; asserts nothing.
+For two generated text PDFs (a worst case with a proposal on every sparse page, and a
+contribution-like one with full pages and a proposal every second page) it times detect +
+extract on the bytes, and the whole pipeline (receive, extract, header, parse, link, save,
+index) into a fresh SQLite database in a temporary folder, or into DATABASE_URL when set.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def build_pdf(pages: int) -> bytes:
+FILLER = (
+    "The Member States recognize the right of the public to correspond by means of the "
+    "international service of public correspondence, and shall endeavour to ensure that "
+    "telecommunication services are made available to users in accordance with these "
+    "Regulations and with the relevant ITU-T Recommendations. "
+)
+
+
+def build_pdf(pages: int, *, every: int, full: bool) -> bytes:
+    """A contribution-shaped PDF: the header, then a proposal every `every` pages; with
+    `full`, pages are filled with running text as real contributions are."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -30,12 +41,14 @@ def build_pdf(pages: int) -> bytes:
               "PROPOSALS FOR THE WORK OF THE CONFERENCE"]  # fmt: skip
     for page in range(1, pages + 1):
         pdf.add_page()
-        lines = header if page == 1 else []
-        lines = [*lines, f"MOD    RUS/27/{page}",
-                 f"{page + 4}    1.{page}    These Regulations are established with a view to "
-                 "facilitating global interconnection and interoperability of telecommunication "
-                 "networks and the security of international telecommunication services. " * 3,
-                 "Reasons:    Greater precision; the ITRs should cover security."]  # fmt: skip
+        lines = list(header) if page == 1 else []
+        if page % every == 0 or every == 1:
+            lines += [f"MOD    RUS/27/{page}",
+                      f"{page + 4}    1.{page}    These Regulations are established with a view "
+                      "to facilitating global interconnection of telecommunication networks.",
+                      "Reasons:    Greater precision; the ITRs should cover security."]  # fmt: skip
+        if full:
+            lines += [FILLER * 8, FILLER * 8]
         for line in lines:
             pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
@@ -74,36 +87,43 @@ def main() -> None:
     call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     conference = Conference.objects.get(slug="wcit-12")
 
-    data = build_pdf(options.pages)
-    extraction = timed(lambda: extract(data, detect_type(data)), options.repeat)
-
-    last_run = {}
-
-    def whole_pipeline():
-        Proposal.objects.all().delete()
-        Document.objects.all().delete()
-        _, run = document_receive(
-            conference=conference, data=data, origin="official", channel="command", enqueue=False
-        )
-        run = document_ingest(run=run)
-        assert run.proposals_found == options.pages, run.error
-        last_run["timings"] = run.timings
-
-    pipeline = timed(whole_pipeline, options.repeat)
     from django.db import connection
 
-    print(f"document: {options.pages} pages, {len(data) / 1024:.0f} KiB, one proposal a page")
     print(f"database: {connection.vendor}; median of {options.repeat} runs; one process")
-    for label, seconds in [
-        ("extraction (detect + extract)", extraction),
-        ("whole pipeline", pipeline),
-    ]:
-        print(f"{label:30} {seconds:.3f} s = {options.pages / seconds:.0f} pages/s")
-    steps = ", ".join(
-        f"{step} {seconds * 1000:.0f}" for step, seconds in last_run["timings"].items()
-    )
-    print(f"steps of the last run (ms): {steps}")
-    print(f"pipeline / extraction:         {pipeline / extraction:.2f}x")
+    scenarios = [
+        ("worst case: a proposal on every page, sparse pages", 1, False),
+        ("contribution-like: full pages, a proposal every second page", 2, True),
+    ]
+    for label, every, full in scenarios:
+        data = build_pdf(options.pages, every=every, full=full)
+        expected = options.pages if every == 1 else options.pages // every
+        extraction = timed(lambda data=data: extract(data, detect_type(data)), options.repeat)
+        last_run = {}
+
+        def whole_pipeline(data=data, expected=expected, last_run=last_run):
+            Proposal.objects.all().delete()
+            Document.objects.all().delete()
+            _, run = document_receive(
+                conference=conference,
+                data=data,
+                origin="official",
+                channel="command",
+                enqueue=False,
+            )
+            run = document_ingest(run=run)
+            assert run.proposals_found == expected, run.error
+            last_run["timings"] = run.timings
+
+        pipeline = timed(whole_pipeline, options.repeat)
+        print(f"\n{label}: {options.pages} pages, {len(data) / 1024:.0f} KiB, {expected} proposals")
+        for name, seconds in [
+            ("extraction (detect + extract)", extraction),
+            ("whole pipeline", pipeline),
+        ]:
+            print(f"  {name:30} {seconds:.3f} s = {options.pages / seconds:.0f} pages/s")
+        steps = ", ".join(f"{step} {sec * 1000:.0f}" for step, sec in last_run["timings"].items())
+        print(f"  steps of the last run (ms): {steps}")
+        print(f"  pipeline / extraction: {pipeline / extraction:.2f}x")
 
 
 if __name__ == "__main__":
