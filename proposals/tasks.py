@@ -3,12 +3,11 @@ row and calls a service; the retry policy is declared here."""
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 
 from .choices import IngestStatus
 from .exports import exports_write
-from .models import Document, IngestRun
-from .services.ingestion import document_ingest, sources_poll
+from .models import IngestRun
+from .services.ingestion import document_ingest, run_finish, sources_poll
 
 
 class IngestTask(Task):
@@ -21,10 +20,9 @@ class IngestTask(Task):
             status__in=[IngestStatus.SUCCEEDED, IngestStatus.NEEDS_REVIEW, IngestStatus.NEEDS_OCR]
         )
         for run in runs:
-            run.status, run.finished_at = IngestStatus.FAILED, timezone.now()
-            run.error = f"Gave up after {self.request.retries + 1} tries: {exc!r}"
-            run.save(update_fields=["status", "finished_at", "error"])
-            Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)
+            run_finish(
+                run, IngestStatus.FAILED, f"Gave up after {self.request.retries + 1} tries: {exc!r}"
+            )
 
 
 @shared_task(

@@ -81,12 +81,17 @@ class ParsedProposal:
 
     @property
     def confidence(self) -> float:
-        """1.0 when everything a proposal should have was found; less for each gap."""
-        return max(0.0, 1.0 - 0.35 * len(self.problems))
+        return confidence(self.problems)
 
     @property
     def needs_review(self) -> bool:
         return self.confidence < REVIEW_THRESHOLD
+
+
+def confidence(problems: list[str]) -> float:
+    """1.0 when everything a proposal should have was found; less for each gap (what the
+    parser missed, and what linking later finds missing)."""
+    return max(0.0, 1.0 - 0.35 * len(problems))
 
 
 def normalise(text: str) -> str:

@@ -37,7 +37,13 @@ from ..ingest.errors import IngestError, NeedsOCR
 from ..ingest.extract import Extracted, Limits, extract
 from ..ingest.fetch import fetch
 from ..ingest.header import Header, parse_header
-from ..ingest.parse import REVIEW_THRESHOLD, ParsedProposal, parse_table, parse_text
+from ..ingest.parse import (
+    REVIEW_THRESHOLD,
+    ParsedProposal,
+    confidence,
+    parse_table,
+    parse_text,
+)
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
 from .proposals import proposal_apply, proposals_create
@@ -66,6 +72,7 @@ def document_receive(
     source_url: str = "",
     received_by=None,
     enqueue: bool = True,
+    skip_known: bool = False,
 ) -> tuple[Document, IngestRun | None]:
     """Keep the bytes and record how they arrived; queue an ingest run for new bytes.
 
@@ -73,28 +80,32 @@ def document_receive(
     Document with a second intake, and no second run. The file is written before the
     rows, under its hash, so a failure leaves at most an orphan file that the next
     arrival of the same bytes reuses, never a row without its file.
+
+    With enqueue=False the caller runs the ingest itself (document_ingest), as the demo
+    loader does. With skip_known=True, bytes already known record nothing at all, which
+    suits polling and the demo loader, who see the same files again and again.
     """
     digest = hashlib.sha256(data).hexdigest()
     name = f"documents/{digest[:2]}/{digest}"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+    arguments = (conference, digest, name, origin, channel, filename, source_url, received_by)
     try:
-        return receive_stored(
-            conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
-        )
+        return receive_stored(*arguments, enqueue=enqueue, skip_known=skip_known)
     except IntegrityError:
         # The same bytes arrived twice at once and the other arrival created the row
         # first: this one is then a second intake of it.
-        return receive_stored(
-            conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
-        )
+        return receive_stored(*arguments, enqueue=enqueue, skip_known=skip_known)
 
 
 def receive_stored(
-    conference, digest, name, origin, channel, filename, source_url, received_by, enqueue
-) -> tuple[Document, IngestRun | None]:
+    conference, digest, name, origin, channel, filename, source_url, received_by, *,
+    enqueue: bool, skip_known: bool,
+) -> tuple[Document, IngestRun | None]:  # fmt: skip
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(sha256=digest).first()
+        if document is not None and skip_known:
+            return document, None
         run = None
         if document is not None and document.ingest_status == IngestStatus.FAILED:
             # A failure may have been ours (a limit, a bug since fixed): try again.
@@ -175,14 +186,15 @@ def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict)
         if path.stat().st_size > settings.INGEST_MAX_BYTES:
             counts["failed"] += 1
             continue
-        data = path.read_bytes()
-        if Document.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
-            counts["skipped"] += 1
-            continue
-        document_receive(
-            conference=conference, data=data, origin=origin, channel="poll", filename=path.name
+        _, run = document_receive(
+            conference=conference,
+            data=path.read_bytes(),
+            origin=origin,
+            channel="poll",
+            filename=path.name,
+            skip_known=True,
         )
-        counts["received"] += 1
+        counts["received" if run else "skipped"] += 1
 
 
 def poll_index(index_url: str, conference: Conference, origin: str, counts: dict) -> None:
@@ -262,11 +274,8 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     if run.attempts > settings.INGEST_MAX_ATTEMPTS:
         # Each redelivery after a worker died (out of memory, killed) counts; a document
         # that keeps killing workers is given up on instead of looping forever.
-        run.status, run.finished_at = IngestStatus.FAILED, timezone.now()
-        run.error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
-        run.save(update_fields=["status", "finished_at", "error"])
-        Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.FAILED)
-        return run
+        error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
+        return run_finish(run, IngestStatus.FAILED, error)
     Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
 
     progress = Progress(run)
@@ -285,10 +294,18 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
         log.exception("Ingest run %s failed unexpectedly", run.pk)
         status, error = IngestStatus.FAILED, f"Unexpected error at step {run.step}: {problem!r}"
 
+    return run_finish(run, status, error, progress=True)
+
+
+def run_finish(run: IngestRun, status: str, error: str, *, progress: bool = False) -> IngestRun:
+    """Record how a run ended, on the run and on its document. With `progress`, also the
+    counts and timings the pipeline gathered on the run."""
     run.status, run.error, run.finished_at = status, error, timezone.now()
-    run.save(update_fields=["status", "error", "finished_at", "timings", "step", "pages",
-                            "proposals_found", "proposals_created", "proposals_updated",
-                            "proposals_to_review", "document"])  # fmt: skip
+    fields = ["status", "error", "finished_at"]
+    if progress:
+        fields += ["timings", "step", "pages", "proposals_found", "proposals_created",
+                   "proposals_updated", "proposals_to_review", "document"]  # fmt: skip
+    run.save(update_fields=fields)
     Document.objects.filter(pk=run.document_id).update(ingest_status=status)
     return run
 
@@ -615,11 +632,6 @@ def fit(model, field: str, value: str) -> str:
     """A parsed value cut to its column's length (PostgreSQL refuses longer ones)."""
     limit = model._meta.get_field(field).max_length
     return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
-
-
-def confidence(problems: list[str]) -> float:
-    """The parser's measure, extended to what linking found missing."""
-    return max(0.0, 1.0 - 0.35 * len(problems))
 
 
 def keywords(topic: Topic) -> list[str]:
