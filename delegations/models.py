@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from .choices import AdministrativeRegion, GroupKind, MembershipStatus, SignatureStatus
 from .querysets import GroupMembershipQuerySet, MemberStateQuerySet
@@ -47,6 +48,9 @@ class MemberState(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("member-state-detail", kwargs={"code": self.itu_code})
+
 
 class RegionalGroup(models.Model):
     """A group of states that tables common proposals: APT, ATU, CEPT, CITEL, RCC, the Arab Group.
@@ -79,6 +83,9 @@ class RegionalGroup(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("regional-group-detail", kwargs={"code": self.code})
 
 
 class GroupMembership(models.Model):

@@ -60,5 +60,6 @@ urlpatterns = [
     path("v1/", include((v1, "api"))),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^.*$", UnknownPath.as_view()),
+    # [\s\S], not ".": a path may hold an encoded newline, which "." would not match.
+    re_path(r"^[\s\S]*$", UnknownPath.as_view()),
 ]

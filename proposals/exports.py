@@ -37,10 +37,10 @@ def exports_dir() -> Path:
 def dataset_rows(dataset: str):
     """Serialized rows of a dataset, published records only, read a chunk at a time."""
     if dataset == "proposals":
-        queryset = Proposal.objects.published().for_api(user=None)
+        queryset = Proposal.objects.published().for_display(user=None)
         serializer = ProposalSerializer
     else:
-        queryset = Document.objects.for_api()
+        queryset = Document.objects.for_display()
         serializer = DocumentSerializer
     for row in queryset.order_by("pk").iterator(chunk_size=500):
         yield serializer(row, context={}).data

@@ -4,6 +4,7 @@ that a filter that works in the browser works in the API under the same name."""
 import django_filters
 from django.db.models import Q
 
+from delegations.choices import AdministrativeRegion
 from delegations.filters import (
     KeysFilter,
     KnownValueFilter,
@@ -71,6 +72,11 @@ class ProposalFilterSet(django_filters.FilterSet):
         queryset=RegionalGroup.objects.all(),
         error_messages=unknown("regional group"),
         label="Tabled by this regional group (code)",
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="proposing_states__region",
+        choices=AdministrativeRegion.choices,
+        label="ITU administrative region of a proposing member state",
     )
     topic = KeysFilter(
         field_name="topics__slug",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 
 def sees_unpublished(user) -> bool:
@@ -34,8 +34,8 @@ class ProposalQuerySet(models.QuerySet):
             return in_conference.filter(number=number, pk=int(version))
         return in_conference.filter(number=number, superseded_by=None)
 
-    def for_api(self, *, user):
-        """Everything a proposal's API representation reads, in a fixed number of
+    def for_display(self, *, user):
+        """Everything a proposal's page, API representation and export read, in a fixed number of
         queries however many rows (pinned in tests). `user` decides which superseding
         proposals may be shown."""
         from .models import Sponsorship
@@ -88,5 +88,43 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def for_api(self):
+    def for_display(self):
         return self.select_related("conference", "base_document")
+
+
+# The fields that name a sponsorship's proposer, whichever kind it is.
+PROPOSER_VALUES = (
+    "member_state__itu_code",
+    "member_state__name",
+    "regional_group__code",
+    "regional_group__name",
+    "sector_member__slug",
+    "sector_member__name",
+)
+
+
+class SponsorshipQuerySet(models.QuerySet):
+    def proposer_counts(self, *also: str) -> list[dict]:
+        """How many distinct proposals each proposer is named on (per value of the `also`
+        fields, if any), largest first. Each row has `kind` (member_state, regional_group or
+        sector_member), `code` (as the proposal filter takes it), `name` and `count`."""
+        rows = (
+            self.values(*PROPOSER_VALUES, *also)
+            .annotate(count=Count("proposal", distinct=True))
+            .order_by("-count", "member_state__name", "regional_group__code", "sector_member__name")
+        )
+        return [{**row, **proposer_of(row)} for row in rows]
+
+
+def proposer_of(row: dict) -> dict:
+    if row["member_state__itu_code"]:
+        kind, code, name = "member_state", row["member_state__itu_code"], row["member_state__name"]
+    elif row["regional_group__code"]:
+        kind, code, name = (
+            "regional_group",
+            row["regional_group__code"],
+            row["regional_group__name"],
+        )
+    else:
+        kind, code, name = "sector_member", row["sector_member__slug"], row["sector_member__name"]
+    return {"kind": kind, "code": code, "name": name}

@@ -1,11 +1,38 @@
-from django.db.models import Count, Q
-from django.shortcuts import render
+"""The analyst pages: server-rendered, each page's state in its URL, no JavaScript needed.
 
-from .models import Conference, Document, Proposal
+Views read through the querysets (visibility, shapes) and the shared FilterSet; the
+figures and diffs they show come from facets.py, charts.py and diff.py.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from delegations.choices import AdministrativeRegion
+from delegations.models import GroupMembership, MemberState
+
+from . import search
+from .charts import bar_chart
+from .choices import Action, Origin
+from .diff import changed_words, word_diff
+from .facets import proposal_facets
+from .filters import ProposalFilterSet
+from .forms import SORTS, ConferenceChoiceForm, SortForm
+from .models import Conference, Document, Proposal, Provision, Sponsorship, Topic
+from .querysets import sees_unpublished
+
+PROPOSALS_PER_PAGE = 50
+FEED_ENTRIES = 50
 
 
 def home(request):
-    """Conferences with their headline figures, and the latest documents."""
+    """Conferences with their headline figures, the latest documents, and a search box."""
     visible = Proposal.objects.visible_to(request.user)
     conferences = (
         Conference.objects.select_related("host_country")
@@ -29,4 +56,431 @@ def home(request):
             "latest_documents": latest_documents,
             "proposal_total": visible.count(),
         },
+    )
+
+
+def filtered_proposals(request) -> tuple[ProposalFilterSet, SortForm]:
+    filters = ProposalFilterSet(
+        request.GET, queryset=Proposal.objects.visible_to(request.user), request=request
+    )
+    return filters, SortForm(request.GET)
+
+
+def canonical_proposer_query(request, filters: ProposalFilterSet) -> str | None:
+    """The query string with a member state named by its ITU code (RU -> RUS), or None if
+    it already is: one URL per view, to cite and to match the facets."""
+    proposer = filters.form.cleaned_data.get("proposer")
+    given = request.GET.get("proposer", "")
+    if isinstance(proposer, MemberState) and given != proposer.itu_code:
+        params = request.GET.copy()
+        params["proposer"] = proposer.itu_code
+        return params.urlencode()
+    return None
+
+
+def proposal_list(request):
+    """Search and browse proposals: full text, facets with counts, sorting, paging, and
+    links to the same view as CSV and as an Atom feed."""
+    filters, sort_form = filtered_proposals(request)
+    kept_params = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in ("q", "page")
+        for value in values
+    ]
+    if not filters.is_valid() or not sort_form.is_valid():
+        context = {
+            "filters": filters,
+            "sort_form": sort_form,
+            "errors": True,
+            "kept_params": kept_params,
+        }
+        return render(request, "proposals/proposal_list.html", context, status=400)
+    canonical = canonical_proposer_query(request, filters)
+    if canonical is not None:
+        return redirect(f"{reverse('proposal-list')}?{canonical}")
+
+    query = (filters.form.cleaned_data.get("q") or "").strip()
+    matching = filters.qs
+    ordered = matching.order_by(*sort_form.ordering(searched=bool(query)))
+    page = Paginator(ordered.for_display(user=request.user), PROPOSALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    if query:
+        for proposal in page:
+            proposal.snippet = search.snippet(proposal, proposal.text or proposal.summary, query)
+
+    view_params = request.GET.copy()
+    view_params.pop("page", None)
+    view_params.pop("sort", None)
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {
+            "filters": filters,
+            "sort_form": sort_form,
+            "page": page,
+            "query": query,
+            "facets": proposal_facets(matching, request.GET),
+            "sorts": [
+                (key, label) for key, (label, _) in SORTS.items() if key != "relevance" or query
+            ],
+            "current_sort": sort_form.cleaned_data.get("sort")
+            or ("relevance" if query else "newest"),
+            "view_query": view_params.urlencode(),
+            "kept_params": kept_params,
+            "sort_params": [(name, value) for name, value in kept_params if name != "sort"]
+            + ([("q", query)] if query else []),
+        },
+    )
+
+
+def proposal_feed(request):
+    """The current search as an Atom feed, newest records first, so a reader can follow
+    new matches."""
+    filters, _ = filtered_proposals(request)
+    if not filters.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filters.errors.items()
+        )
+        return HttpResponseBadRequest(f"Bad filter: {problems}", content_type="text/plain")
+    proposals = filters.qs.order_by("-created_at", "-pk").for_display(user=request.user)[
+        :FEED_ENTRIES
+    ]
+    query = request.GET.urlencode()
+    list_url = request.build_absolute_uri(reverse("proposal-list") + (f"?{query}" if query else ""))
+    feed = Atom1Feed(
+        title="ITU Proposal Tracker: " + (describe_query(request.GET) or "all proposals"),
+        link=list_url,
+        description="Proposals matching this search, newest first.",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+    )
+    for proposal in proposals:
+        url = request.build_absolute_uri(proposal.get_absolute_url())
+        feed.add_item(
+            title=proposal_title(proposal),
+            link=url,
+            unique_id=url,
+            description=proposal.text or proposal.summary or proposal.reasons,
+            pubdate=proposal.created_at,
+            updateddate=proposal.updated_at,
+            author_name=proposers_line(proposal),
+            categories=[topic.name for topic in proposal.topics.all()],
+        )
+    return HttpResponse(
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+def describe_query(params) -> str:
+    return ", ".join(f"{name}={value}" for name, value in params.items() if name != "page")
+
+
+def proposers_line(proposal: Proposal) -> str:
+    named = ", ".join(str(sponsorship.proposer) for sponsorship in proposal.sponsorships.all())
+    return named or proposal.proposers_as_stated
+
+
+def proposal_title(proposal: Proposal) -> str:
+    parts = [proposal.number or "Unnumbered proposal", proposal.action]
+    if proposal.provision:
+        parts.append(f"on {proposal.provision.instrument.short_name} {proposal.provision.number}")
+    parts.append(f"({proposers_line(proposal)})" if proposers_line(proposal) else "")
+    return " ".join(part for part in parts if part)
+
+
+def proposal_detail(request, conference: str, key: str):
+    """One proposal: its text, reasons, proposers (with their groups), provision, topics,
+    outcome, source document, versions, and how to cite it."""
+    user = request.user
+    proposal = (
+        Proposal.objects.visible_to(user)
+        .for_display(user=user)
+        .prefetch_related(
+            Prefetch(
+                "sponsorships__member_state__group_memberships",
+                GroupMembership.objects.select_related("group").order_by("group__code"),
+            )
+        )
+        .by_url_key(conference, key)
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No such proposal.")
+    later = proposal.superseded_by
+    if later is not None and not (later.published or sees_unpublished(user)):
+        later = None
+    url = request.build_absolute_uri(proposal.get_absolute_url())
+    return render(
+        request,
+        "proposals/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "earlier_versions": proposal.supersedes.all(),
+            "later_version": later,
+            "citation": citation(proposal, url),
+            "api_url": reverse(
+                "api:proposal-detail",
+                kwargs={"key": f"{proposal.conference.slug}/{proposal.url_key}"},
+            ),
+        },
+    )
+
+
+def citation(proposal: Proposal, url: str) -> str:
+    """A "cite this" line: who, what, where it was tabled, where we read it, and the link."""
+    what = f"Proposal {proposal.number}" if proposal.number else "Proposal"
+    if proposal.provision:
+        what += f" on {proposal.provision.instrument.short_name} {proposal.provision.number}"
+    where = proposal.conference.name
+    if proposal.document:
+        document = proposal.document
+        where += f", {document.symbol} ({document.get_origin_display().lower()}"
+        where += f", p. {proposal.page})" if proposal.page else ")"
+    who = proposers_line(proposal)
+    retrieved = timezone.localdate().isoformat()
+    lead = f"{who}, {what}" if who else what
+    return f"{lead}, {where}. ITU Proposal Tracker, {url} (retrieved {retrieved})."
+
+
+def provision_detail(request, instrument: str, number: str):
+    """A provision's text in force, then every proposal on it side by side, each with a
+    word-level diff against that text; narrowed to a conference with ?conference=."""
+    provision = get_object_or_404(
+        Provision.objects.select_related("instrument", "article"),
+        instrument__slug=instrument,
+        number=number,
+    )
+    form = ConferenceChoiceForm(request.GET)
+    visible = Proposal.objects.visible_to(request.user)
+    proposals = visible.filter(provision=provision)
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data["conference"]:
+            proposals = proposals.filter(conference=form.cleaned_data["conference"])
+    else:
+        proposals, status = proposals.none(), 400
+    proposals = list(
+        proposals.for_display(user=request.user).order_by("conference__starts_on", "number", "pk")
+    )
+    for proposal in proposals:
+        proposal.diff = word_diff(provision.baseline_text, proposal.text) if proposal.text else []
+        proposal.words_added, proposal.words_removed = changed_words(proposal.diff)
+    parts = (
+        provision.provisions.annotate(
+            proposal_count=Count(
+                "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
+            )
+        ).order_by("id")
+        if provision.kind == "article"
+        else []
+    )
+    return render(
+        request,
+        "proposals/provision_detail.html",
+        {
+            "provision": provision,
+            "proposals": proposals,
+            "form": form,
+            "parts": parts,
+            "list_query": f"instrument={provision.instrument.slug}&provision={provision.number}",
+        },
+        status=status,
+    )
+
+
+def conference_detail(request, slug: str):
+    """A conference: its documents over time and its proposals by topic, group, region
+    and action, each bar a link to the matching proposals."""
+    conference = get_object_or_404(
+        Conference.objects.select_related("host_country").prefetch_related("instruments"), slug=slug
+    )
+    proposals = Proposal.objects.visible_to(request.user).filter(conference=conference)
+    rows = Proposal.objects.filter(pk__in=proposals.values("pk"))
+    documents = list(conference.documents.order_by("date", "symbol"))
+    base = f"{reverse('proposal-list')}?conference={conference.slug}"
+
+    def counts(queryset, field):
+        return (
+            queryset.exclude(**{f"{field}__isnull": True})
+            .values(field)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by("-count", field)
+        )
+
+    topics = {topic.slug: topic.name for topic in Topic.objects.all()}
+    by_topic = bar_chart(
+        "Proposals by topic",
+        (
+            (
+                topics.get(row["topics__slug"], row["topics__slug"]),
+                row["count"],
+                f"{base}&topic={row['topics__slug']}",
+            )
+            for row in counts(rows, "topics__slug")
+        ),
+    )
+    by_group = bar_chart(
+        "Common proposals by regional group",
+        (
+            (
+                row["proposing_groups__code"],
+                row["count"],
+                f"{base}&group={row['proposing_groups__code']}",
+            )
+            for row in counts(rows, "proposing_groups__code")
+        ),
+    )
+    regions = dict(AdministrativeRegion.choices)
+    by_region = bar_chart(
+        "Proposals by ITU region of the proposing states",
+        (
+            (
+                regions[row["proposing_states__region"]],
+                row["count"],
+                f"{base}&region={row['proposing_states__region']}",
+            )
+            for row in counts(rows.exclude(proposing_states__region=""), "proposing_states__region")
+        ),
+    )
+    actions = dict(Action.choices)
+    by_action = bar_chart(
+        "Proposals by action",
+        (
+            (
+                actions.get(row["action"], row["action"]),
+                row["count"],
+                f"{base}&action={row['action']}",
+            )
+            for row in counts(rows.exclude(action=""), "action")
+        ),
+    )
+    by_month = bar_chart(
+        "Documents by month",
+        ((month, count, "") for month, count in documents_by_month(documents)),
+    )
+    return render(
+        request,
+        "proposals/conference_detail.html",
+        {
+            "conference": conference,
+            "documents": documents,
+            "proposal_count": rows.count(),
+            "charts": [by_month, by_topic, by_group, by_region, by_action],
+            "list_url": base,
+        },
+    )
+
+
+def documents_by_month(documents) -> list[tuple[str, int]]:
+    months: dict[str, int] = {}
+    for document in documents:
+        month = document.date.strftime("%b %Y") if document.date else "Undated"
+        months[month] = months.get(month, 0) + 1
+    return list(months.items())
+
+
+def document_detail(request, pk: int):
+    """A document: metadata, provenance (every arrival of its bytes), the proposals read
+    from it, and its public file."""
+    document = get_object_or_404(
+        Document.objects.select_related("conference", "base_document__conference").prefetch_related(
+            "intakes__received_by", "derived_documents"
+        ),
+        pk=pk,
+    )
+    proposals = (
+        Proposal.objects.visible_to(request.user)
+        .filter(document=document)
+        .for_display(user=request.user)
+        .order_by("number", "pk")
+    )
+    public_file = document.public_file if document.origin == Origin.LEAKED else document.file
+    curator = sees_unpublished(request.user)
+    return render(
+        request,
+        "proposals/document_detail.html",
+        {
+            "document": document,
+            "proposals": proposals,
+            "curator": curator,
+            "runs": document.ingest_runs.all()[:5] if curator else [],
+            "download_url": reverse("api:document-download", kwargs={"pk": document.pk})
+            if public_file
+            else "",
+        },
+    )
+
+
+def topic_matrix(request):
+    """Proposers by topic, with counts: the table CDT built by hand from TD 62. Each cell
+    links to the proposals behind it."""
+    topics = list(Topic.objects.order_by("name"))
+    visible = Proposal.objects.visible_to(request.user)
+    form = ConferenceChoiceForm(request.GET)
+    status = 200
+    if not form.is_valid():
+        visible, status = visible.none(), 400
+    elif form.cleaned_data["conference"]:
+        visible = visible.filter(conference=form.cleaned_data["conference"])
+    cells = Sponsorship.objects.filter(
+        proposal__in=visible.values("pk"), proposal__topics__isnull=False
+    ).proposer_counts("proposal__topics__slug")
+    rows: dict[str, dict] = {}
+    for cell in cells:
+        row = rows.setdefault(
+            cell["code"], {"code": cell["code"], "name": cell["name"], "counts": {}, "total": 0}
+        )
+        row["counts"][cell["proposal__topics__slug"]] = cell["count"]
+        row["total"] += cell["count"]
+    conference = form.cleaned_data.get("conference") if status == 200 else None
+    prefix = f"conference={conference.slug}&" if conference else ""
+    table = [
+        {
+            **row,
+            "cells": [
+                (
+                    topic,
+                    row["counts"].get(topic.slug, 0),
+                    f"{prefix}proposer={row['code']}&topic={topic.slug}",
+                )
+                for topic in topics
+            ],
+        }
+        for row in sorted(rows.values(), key=lambda row: (-row["total"], row["name"]))
+    ]
+    return render(
+        request,
+        "proposals/topic_matrix.html",
+        {"topics": topics, "table": table, "form": form},
+        status=status,
+    )
+
+
+def topic_detail(request, slug: str):
+    """A topic: what it covers, who proposed on it, and its proposals."""
+    topic = get_object_or_404(Topic, slug=slug)
+    proposals = Proposal.objects.visible_to(request.user).filter(topics=topic)
+    by_proposer = bar_chart(
+        f"Proposers on {topic.name}",
+        (
+            (
+                row["name"],
+                row["count"],
+                f"{reverse('proposal-list')}?topic={topic.slug}&proposer={row['code']}",
+            )
+            for row in Sponsorship.objects.filter(
+                proposal__in=proposals.values("pk")
+            ).proposer_counts()
+        ),
+    )
+    page = Paginator(
+        proposals.order_by("-conference__starts_on", "number", "pk").for_display(user=request.user),
+        PROPOSALS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "proposals/topic_detail.html",
+        {"topic": topic, "page": page, "chart": by_proposer},
     )

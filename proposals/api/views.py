@@ -166,7 +166,7 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
 
     def get_queryset(self):
         user = self.request.user
-        return Proposal.objects.visible_to(user).for_api(user=user)
+        return Proposal.objects.visible_to(user).for_display(user=user)
 
     def get_object(self):
         conference_slug, _, key = self.kwargs["key"].partition("/")
@@ -179,7 +179,7 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
 class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     """Conference documents, with their origin (leaked or official) and provenance."""
 
-    queryset = Document.objects.for_api()
+    queryset = Document.objects.for_display()
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
     pagination_class = CursorPagination

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from ..choices import DocumentKind, IngestStatus, IntakeChannel, Origin
 from ..querysets import DocumentQuerySet
@@ -77,6 +78,9 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conference.slug} {self.symbol}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-detail", kwargs={"pk": self.pk})
 
 
 class DocumentIntake(models.Model):

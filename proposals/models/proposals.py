@@ -1,11 +1,12 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
 from ..choices import Action, Outcome
-from ..querysets import ProposalQuerySet
+from ..querysets import ProposalQuerySet, SponsorshipQuerySet
 from .documents import Document
 from .treaties import Conference, Provision
 
@@ -28,6 +29,9 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic-detail", kwargs={"slug": self.slug})
 
 
 class Proposal(models.Model):
@@ -153,6 +157,11 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.number or f"{self.conference.slug} proposal {self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "proposal-detail", kwargs={"conference": self.conference.slug, "key": self.url_key}
+        )
+
     @property
     def url_key(self) -> str:
         """The proposal's key in URLs, unique within its conference: the ITU number with
@@ -184,6 +193,8 @@ class Sponsorship(models.Model):
         SectorMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SponsorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["proposal", "position"]

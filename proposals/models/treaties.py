@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from delegations.models import MemberState
 
@@ -56,6 +57,9 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conference-detail", kwargs={"slug": self.slug})
 
 
 class Instrument(models.Model):
@@ -118,3 +122,8 @@ class Provision(models.Model):
     def __str__(self) -> str:
         label = f"{self.instrument.short_name} {self.number}"
         return f"{label} ({self.title})" if self.title else label
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "provision-detail", kwargs={"instrument": self.instrument.slug, "number": self.number}
+        )

@@ -1,0 +1,121 @@
+"""Analyst pages for member states and regional groups: what each proposed, directly and
+through its groups, with whom, and what it signed."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from proposals.models import Conference, Proposal, Sponsorship
+
+from .models import Delegation, GroupMembership, MemberState, RegionalGroup
+
+
+def member_state_list(request):
+    visible = Proposal.objects.visible_to(request.user)
+    states = MemberState.objects.annotate(
+        proposal_count=Count(
+            "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
+        )
+    ).order_by("name")
+    return render(request, "delegations/memberstate_list.html", {"states": states})
+
+
+def member_state_detail(request, code: str):
+    """A member state: its proposals (direct, and through the groups it belonged to at the
+    time), its co-proposers, its group memberships and what it signed."""
+    state = MemberState.objects.filter(itu_code=code).first()
+    if state is None:
+        # ISO codes and other spellings lead to the one URL to cite.
+        found = list(MemberState.objects.by_code(code)[:2])
+        if len(found) != 1:
+            raise Http404("No member state with that code.")
+        return redirect("member-state-detail", code=found[0].itu_code, permanent=True)
+
+    user = request.user
+    backed = list(
+        Proposal.objects.visible_to(user)
+        .backed_by(state, via_groups=True)
+        .for_display(user=user)
+        .order_by("-conference__starts_on", "number", "pk")
+    )
+    direct = [proposal for proposal in backed if proposal.backed_directly]
+    via_groups = [proposal for proposal in backed if not proposal.backed_directly]
+    co_proposers = (
+        Sponsorship.objects.filter(
+            proposal__in=[proposal.pk for proposal in direct], member_state__isnull=False
+        )
+        .exclude(member_state=state)
+        .values("member_state__itu_code", "member_state__name")
+        .annotate(count=Count("proposal", distinct=True))
+        .order_by("-count", "member_state__name")
+    )
+    memberships = state.group_memberships.select_related("group").order_by("group__code", "since")
+    return render(
+        request,
+        "delegations/memberstate_detail.html",
+        {
+            "state": state,
+            "direct": direct,
+            "via_groups": via_groups,
+            "co_proposers": co_proposers,
+            "memberships": memberships,
+            "signatures": signatures(state),
+        },
+    )
+
+
+def signatures(state: MemberState) -> list[dict]:
+    """The state's signature of each conference's Final Acts, for every conference whose
+    signatures are recorded at all; where the state is not listed, it is unknown."""
+    recorded = {
+        delegation.conference_id: delegation
+        for delegation in Delegation.objects.filter(member_state=state)
+    }
+    conferences = (
+        Conference.objects.filter(
+            Q(delegations__isnull=False) | Q(final_acts_signed_count__isnull=False)
+        )
+        .distinct()
+        .order_by("-starts_on")
+    )
+    return [
+        {"conference": conference, "delegation": recorded.get(conference.pk)}
+        for conference in conferences
+    ]
+
+
+def regional_group_list(request):
+    visible = Proposal.objects.visible_to(request.user)
+    groups = RegionalGroup.objects.annotate(
+        member_count=Count("memberships", distinct=True),
+        proposal_count=Count(
+            "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
+        ),
+    ).order_by("code")
+    return render(request, "delegations/regionalgroup_list.html", {"groups": groups})
+
+
+def regional_group_detail(request, code: str):
+    """A regional group: its members over time and its common proposals."""
+    group = get_object_or_404(RegionalGroup, code__iexact=code)
+    if group.code != code:
+        return redirect("regional-group-detail", code=group.code, permanent=True)
+    user = request.user
+    proposals = (
+        Proposal.objects.visible_to(user)
+        .filter(proposing_groups=group)
+        .for_display(user=user)
+        .order_by("-conference__starts_on", "number", "pk")
+    )
+    memberships = (
+        GroupMembership.objects.filter(group=group)
+        .select_related("member_state")
+        .order_by("member_state__name", "since")
+    )
+    return render(
+        request,
+        "delegations/regionalgroup_detail.html",
+        {"group": group, "memberships": memberships, "proposals": proposals},
+    )

@@ -1,0 +1,40 @@
+"""Forms of the analyst pages that are not filters (those are in filters.py, shared with
+the API)."""
+
+from django import forms
+
+from .models import Conference
+
+# Each sort: its label and the ordering. Relevance needs a search (q=).
+SORTS = {
+    "relevance": ("Best match", ("-rank_score", "pk")),
+    "newest": ("Newest document first", ("-document__date", "conference__slug", "number", "pk")),
+    "oldest": ("Oldest document first", ("document__date", "conference__slug", "number", "pk")),
+    "number": ("Proposal number", ("conference__slug", "number", "pk")),
+    "provision": ("Provision", ("provision__instrument__slug", "provision__id", "number", "pk")),
+}
+DEFAULT_SORT = "newest"
+
+
+class SortForm(forms.Form):
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
+    )
+
+    def ordering(self, *, searched: bool) -> tuple[str, ...]:
+        chosen = self.cleaned_data.get("sort") or ("relevance" if searched else DEFAULT_SORT)
+        if chosen == "relevance" and not searched:
+            chosen = DEFAULT_SORT
+        return SORTS[chosen][1]
+
+
+class ConferenceChoiceForm(forms.Form):
+    """Narrows a page to one conference (the provision page's selector)."""
+
+    conference = forms.ModelChoiceField(
+        queryset=Conference.objects.order_by("-starts_on", "slug"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All conferences",
+        error_messages={"invalid_choice": "Unknown conference."},
+    )
