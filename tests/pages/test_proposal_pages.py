@@ -1,0 +1,220 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from proposals.models import Proposal
+
+from .conftest import unpublished
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class TestSearch:
+    def test_highlights_the_searched_word(self, client, small_world):
+        body = client.get("/proposals/", {"q": "spam"}).content.decode()
+        assert "2 proposals matching “spam”" in body
+        assert "<mark>spam</mark>" in body.lower()
+
+    def test_escapes_what_it_highlights(self, client, small_world):
+        proposal = small_world.proposals[0]
+        proposal.text = "<script>alert(1)</script> about spam"
+        proposal.save()
+        body = client.get("/proposals/", {"q": "spam"}).content.decode()
+        assert "<script>alert(1)</script>" not in body
+
+    def test_facets_count_the_results_and_link_to_narrower_views(self, client, small_world):
+        response = client.get("/proposals/")
+        facets = {facet.param: facet for facet in response.context["facets"]}
+        assert [(v.value, v.count) for v in facets["proposer"].values] == [("RUS", 2), ("ARS", 2)]
+        assert [(v.value, v.count) for v in facets["group"].values] == [("RCC", 2)]
+        assert [(v.value, v.count) for v in facets["topic"].values] == [("spam", 2)]
+        assert {(v.value, v.count) for v in facets["action"].values} == {("MOD", 2), ("ADD", 2)}
+        assert [(v.value, v.count) for v in facets["article"].values] == [("3", 4)]
+        assert [(v.value, v.count) for v in facets["origin"].values] == [("leaked", 2)]
+        assert facets["topic"].values[0].query == "topic=spam"
+
+    def test_two_facets_narrow_the_list_and_can_be_switched_off(self, client, small_world):
+        response = client.get("/proposals/", {"action": "ADD", "group": "RCC"})
+        assert response.context["page"].paginator.count == 2
+        facets = {facet.param: facet for facet in response.context["facets"]}
+        chosen = facets["group"].selected[0]
+        assert chosen.value == "RCC" and chosen.query == "action=ADD"
+        assert "Remove: " in response.content.decode()
+
+    def test_a_state_named_by_iso_code_redirects_to_its_itu_code(self, client, small_world):
+        response = client.get("/proposals/", {"proposer": "ru", "topic": "spam"})
+        assert response.status_code == 302
+        assert response.url == "/proposals/?proposer=RUS&topic=spam"
+
+    @pytest.mark.parametrize(
+        "params, says",
+        [
+            ({"conference": "nope"}, "Unknown conference"),
+            ({"proposer": "XX9"}, "Unknown code"),
+            ({"sort": "sideways"}, "Select a valid choice"),
+            ({"q": "x" * 301}, "at most 300 characters"),
+        ],
+    )
+    def test_bad_parameters_are_a_400_that_says_why(self, client, small_world, params, says):
+        response = client.get("/proposals/", params)
+        assert response.status_code == 400
+        assert says in response.content.decode()
+
+    def test_sorts_by_number(self, client, small_world):
+        response = client.get("/proposals/", {"sort": "number"})
+        numbers = [proposal.number for proposal in response.context["page"]]
+        assert numbers == ["RCC/10/1", "RCC/10/2", "RUS/27/1", "RUS/27/2"]
+
+    def test_visitors_do_not_find_unpublished_proposals(self, client, admin_client, small_world):
+        unpublished(small_world.proposals[0])
+        assert client.get("/proposals/").context["page"].paginator.count == 3
+        assert admin_client.get("/proposals/").context["page"].paginator.count == 4
+
+    def test_links_to_the_same_view_as_csv_and_as_a_feed(self, client, small_world):
+        body = client.get("/proposals/", {"topic": "spam", "page": "1"}).content.decode()
+        assert 'href="/api/v1/proposals/?topic=spam&amp;format=csv"' in body
+        assert 'href="/proposals/feed/?topic=spam"' in body
+
+    def test_pages_through_long_lists(self, client, db):
+        from tests.pages.conftest import build_world
+
+        build_world(30)
+        first = client.get("/proposals/", {"sort": "number"})
+        second = client.get("/proposals/", {"sort": "number", "page": 2})
+        assert len(first.context["page"]) == 50 and len(second.context["page"]) == 10
+        assert 'rel="next"' in first.content.decode()
+
+
+class TestFeed:
+    def test_is_atom_with_one_entry_per_match(self, client, small_world):
+        response = client.get("/proposals/feed/", {"topic": "spam"})
+        assert response["Content-Type"].startswith("application/atom+xml")
+        feed = ET.fromstring(response.content)
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == 2
+        links = {entry.find(f"{ATOM}link").get("href") for entry in entries}
+        assert links == {
+            "http://testserver/proposals/wcit-12/RUS-27-1/",
+            "http://testserver/proposals/wcit-12/RUS-27-2/",
+        }
+
+    def test_bad_filter_is_a_400(self, client, small_world):
+        response = client.get("/proposals/feed/", {"topic": "nope"})
+        assert response.status_code == 400
+        assert b"Unknown topic" in response.content
+
+
+class TestProposalPage:
+    def test_shows_everything_an_analyst_needs(self, client, small_world):
+        body = client.get("/proposals/wcit-12/RUS-27-1/").content.decode()
+        assert "Proposal RUS/27/1" in body
+        assert "badge-leaked" in body and "Document 27</a>, page 1" in body
+        assert "Russia</a>" in body and "member of" in body and "RCC</a>" in body
+        assert "Saudi Arabia" in body
+        assert "ITRs 3.1" in body and "Spam</a>" in body and "Spam harms networks." in body
+        cited = "Russia, Saudi Arabia, Proposal RUS/27/1 on ITRs 3.1, WCIT-12, Document 27"
+        assert f"{cited} (leaked, p. 1). ITU Proposal Tracker" in body
+        assert "http://testserver/proposals/wcit-12/RUS-27-1/" in body
+
+    def test_links_earlier_and_later_versions(self, client, small_world, proposal_factory):
+        current = small_world.proposals[0]
+        old = proposal_factory(conference=current.conference, number="RUS/27/99")
+        # As a revision leaves it: the old version keeps the number and is superseded.
+        Proposal.objects.filter(pk=old.pk).update(number=current.number, superseded_by=current)
+        old.refresh_from_db()
+        body = client.get(current.get_absolute_url()).content.decode()
+        assert f'Earlier: <a href="{old.get_absolute_url()}">' in body
+        old_body = client.get(old.get_absolute_url()).content.decode()
+        assert "superseded by a revision" in old_body and "Read the current version" in old_body
+
+    def test_unpublished_proposals_are_for_curators(self, client, admin_client, small_world):
+        proposal = unpublished(small_world.proposals[0])
+        assert client.get(proposal.get_absolute_url()).status_code == 404
+        assert "Unpublished" in admin_client.get(proposal.get_absolute_url()).content.decode()
+
+
+class TestProvisionPage:
+    def test_puts_the_proposals_side_by_side_with_word_diffs(self, client, small_world):
+        response = client.get("/provisions/itr-1988/3.1/")
+        body = response.content.decode()
+        assert [p.number for p in response.context["proposals"]] == ["RUS/27/1", "RUS/27/2"]
+        assert "<del>Administrations</del>" in body and "<ins>Member States</ins>" in body
+        assert "<ins> to fight unsolicited spam</ins>." in body
+        assert "<del> telecommunication</del> facilities" in body
+        assert body.count('class="column"') == 2
+
+    def test_the_conference_selector_narrows_it(
+        self, client, small_world, proposal_factory, conference_factory
+    ):
+        other = conference_factory(slug="pp-14")
+        proposal_factory(conference=other, provision=small_world.provision, text="Other.")
+        assert len(client.get("/provisions/itr-1988/3.1/").context["proposals"]) == 3
+        narrowed = client.get("/provisions/itr-1988/3.1/", {"conference": "pp-14"})
+        assert [p.conference.slug for p in narrowed.context["proposals"]] == ["pp-14"]
+        assert client.get("/provisions/itr-1988/3.1/", {"conference": "zz"}).status_code == 400
+
+    def test_an_article_lists_its_provisions(self, client, small_world):
+        response = client.get("/provisions/itr-1988/3/")
+        assert [(part.number, part.proposal_count) for part in response.context["parts"]] == [
+            ("3.1", 2)
+        ]
+
+    def test_numbers_with_slashes_and_brackets_have_pages(
+        self, client, small_world, provision_factory
+    ):
+        provision = provision_factory(
+            instrument=small_world.provision.instrument, number="[EUR/10A25/2]"
+        )
+        assert client.get(provision.get_absolute_url()).status_code == 200
+
+
+class TestConferencePage:
+    def test_charts_link_to_the_proposals_they_count(self, client, small_world):
+        response = client.get("/conferences/wcit-12/")
+        charts = {chart.title: chart for chart in response.context["charts"]}
+        topic = charts["Proposals by topic"].bars[0]
+        assert (topic.label, topic.count, topic.url) == (
+            "Spam",
+            2,
+            "/proposals/?conference=wcit-12&topic=spam",
+        )
+        assert [
+            (bar.label, bar.count) for bar in charts["Common proposals by regional group"].bars
+        ] == [("RCC", 2)]
+        assert {(bar.label, bar.count) for bar in charts["Proposals by action"].bars} == {
+            ("MOD (modify)", 2),
+            ("ADD (new text)", 2),
+        }
+        body = response.content.decode()
+        assert "<svg viewBox=" in body and 'role="img"' in body and "Figures as a table" in body
+        assert "Document 27</a>" in body
+
+
+class TestDocumentPage:
+    def test_shows_provenance_and_its_proposals(self, client, admin_client, small_world):
+        url = small_world.document.get_absolute_url()
+        body = client.get(url).content.decode()
+        assert "manage.py ingest" in body and "RUS/27/1" in body and "RUS/27/2" in body
+        assert "Revision 1 to Document 27" in body
+        # The file name a leak arrived under may say who sent it: curators only.
+        assert "from-a-source.docx" not in body
+        assert "from-a-source.docx" in admin_client.get(url).content.decode()
+        assert "No file: the record is taken from metadata." in body
+
+
+class TestTopicPages:
+    def test_the_matrix_links_each_count_to_its_proposals(self, client, small_world):
+        response = client.get("/topics/")
+        rows = {row["code"]: row for row in response.context["table"]}
+        assert set(rows) == {"RUS", "ARS"}
+        ((topic, count, query),) = rows["RUS"]["cells"]
+        assert (topic.slug, count, query) == ("spam", 2, "proposer=RUS&topic=spam")
+        assert 'href="/proposals/?proposer=RUS&amp;topic=spam"' in response.content.decode()
+
+    def test_a_topic_page_counts_its_proposers(self, client, small_world):
+        response = client.get("/topics/spam/")
+        assert {(bar.label, bar.count) for bar in response.context["chart"].bars} == {
+            ("Russia", 2),
+            ("Saudi Arabia", 2),
+        }
+        assert response.context["page"].paginator.count == 2

@@ -1,0 +1,39 @@
+"""Each page's query count, pinned at one row and at twelve: a count that grew with the
+rows would be an N+1."""
+
+import pytest
+
+PAGES = {
+    # page: (path, queries)
+    "home": ("/", 3),
+    # filter checks, count, page, proposers, topics, versions, 8 facet queries
+    "proposal list": ("/proposals/", 13),
+    "proposal search": ("/proposals/?q=spam", 13),
+    # two facets: each checks its value once more
+    "proposal list, two facets": ("/proposals/?topic=spam&proposer=RUS", 15),
+    "Atom feed": ("/proposals/feed/", 4),
+    "proposal": ("/proposals/wcit-12/RUS-27-1/", 5),
+    "provision": ("/provisions/itr-1988/3.1/", 7),
+    "article": ("/provisions/itr-1988/3/", 8),
+    "conference": ("/conferences/wcit-12/", 9),
+    "topic matrix": ("/topics/", 3),
+    "topic": ("/topics/spam/", 7),
+    "member states": ("/states/", 1),
+    "member state": ("/states/RUS/", 9),
+    "regional groups": ("/groups/", 1),
+    "regional group": ("/groups/RCC/", 6),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_per_page_do_not_grow_with_the_rows(client, world, django_assert_num_queries, page):
+    path, queries = PAGES[page]
+    with django_assert_num_queries(queries):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_document_page_queries_do_not_grow_with_the_rows(client, world, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        response = client.get(world.document.get_absolute_url())
+    assert response.status_code == 200
