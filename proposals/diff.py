@@ -59,7 +59,10 @@ def changed_words(pieces: list[Piece]) -> tuple[int, int]:
 
     def words(kind: str) -> int:
         return sum(
-            1 for piece in pieces if piece.kind == kind for _, token in tokens(piece.text)
+            1
+            for piece in pieces
+            if piece.kind == kind
+            for _, token in tokens(piece.text)
             if token[0].isalnum()
         )
 

@@ -268,11 +268,13 @@ def provision_detail(request, instrument: str, number: str):
         proposal.diff = word_diff(provision.baseline_text, proposal.text) if proposal.text else []
         proposal.words_added, proposal.words_removed = changed_words(proposal.diff)
     parts = (
-        provision.provisions.annotate(
+        provision.provisions.select_related("instrument")
+        .annotate(
             proposal_count=Count(
                 "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
             )
-        ).order_by("id")
+        )
+        .order_by("id")
         if provision.kind == "article"
         else []
     )

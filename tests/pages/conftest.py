@@ -72,6 +72,8 @@ def build_world(size: int) -> World:
     )
     proposals, group_proposals = [], []
     for n in range(1, size + 1):
+        # More provisions in the article, each listed (and linked) on the article's page.
+        factories.ProvisionFactory(instrument=instrument, number=f"3.1.{n}", article=article)
         proposal = factories.ProposalFactory(
             conference=conference,
             number=f"RUS/27/{n}",

@@ -14,7 +14,7 @@ PAGES = {
     "Atom feed": ("/proposals/feed/", 4),
     "proposal": ("/proposals/wcit-12/RUS-27-1/", 5),
     "provision": ("/provisions/itr-1988/3.1/", 7),
-    "article": ("/provisions/itr-1988/3/", 8),
+    "article": ("/provisions/itr-1988/3/", 7),
     "conference": ("/conferences/wcit-12/", 9),
     "topic matrix": ("/topics/", 3),
     "topic": ("/topics/spam/", 7),
