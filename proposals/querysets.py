@@ -26,9 +26,9 @@ class ProposalQuerySet(models.QuerySet):
         in_conference = self.filter(conference__slug=conference_slug)
         if re.fullmatch(r"[0-9]{1,18}", key):
             return in_conference.filter(pk=int(key), number="")
-        number, _, version = key.partition("~")
+        number, tilde, version = key.partition("~")
         number = number.replace("-", "/")
-        if version:
+        if tilde:
             if not re.fullmatch(r"[0-9]{1,18}", version):
                 return self.none()
             return in_conference.filter(number=number, pk=int(version))

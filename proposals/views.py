@@ -7,7 +7,7 @@ figures and diffs they show come from facets.py, charts.py and diff.py.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -300,7 +300,8 @@ def conference_detail(request, slug: str):
     )
     proposals = Proposal.objects.visible_to(request.user).filter(conference=conference)
     rows = Proposal.objects.filter(pk__in=proposals.values("pk"))
-    documents = list(conference.documents.order_by("date", "symbol"))
+    # Undated documents last, on SQLite as on PostgreSQL.
+    documents = list(conference.documents.order_by(F("date").asc(nulls_last=True), "symbol"))
     base = f"{reverse('proposal-list')}?conference={conference.slug}"
 
     def counts(queryset, field):

@@ -80,3 +80,34 @@ def test_export_the_current_view_as_csv(page, demo_site):
 def result_count(page) -> int:
     heading = page.locator(".results h2").inner_text()
     return int(heading.split()[0])
+
+
+def test_charts_read_in_dark_mode_and_the_keyboard_reaches_the_content(page, demo_site):
+    page.emulate_media(color_scheme="dark")
+    page.goto(demo_site + "/conferences/wcit-12/")
+    background = luminance(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    label = page.locator(".chart-label").first
+    label_colour = luminance(label.evaluate("element => getComputedStyle(element).fill"))
+    bar_colour = luminance(
+        page.locator(".chart-bar").first.evaluate("element => getComputedStyle(element).fill")
+    )
+    assert background < 0.1 and label_colour > 0.6 and bar_colour > background + 0.2
+    page.screenshot_as("dark")
+
+    # The first Tab shows the skip link; following it moves focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def luminance(css_colour: str) -> float:
+    """Relative luminance (0 black to 1 white) of an rgb() colour, as WCAG defines it."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_colour)[:3])
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
