@@ -92,8 +92,16 @@ class TestPagination:
     def test_a_nul_byte_anywhere_in_the_query_is_a_400(self, api, client):
         response = api.get(LIST, {"cursor": "a\x00"})
         assert response.status_code == 400
-        assert response.json() == {"detail": "Query parameters must not contain NUL characters."}
+        assert response.json() == {
+            "detail": "Paths and query parameters must not contain NUL characters."
+        }
         assert client.get("/", {"x": "\x00"}).status_code == 400  # pages too
+
+    def test_a_nul_byte_in_the_path_is_a_400(self, api, client):
+        # PostgreSQL would raise on it as soon as the key reached a lookup.
+        assert api.get("/api/v1/proposals/wcit-12/a%00b/").status_code == 400
+        assert client.get("/proposals/wcit-12/a%00b/").status_code == 400
+        assert client.get("/states/R%00S/").status_code == 400
 
 
 @pytest.mark.usefixtures("demo_data")

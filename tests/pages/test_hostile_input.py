@@ -31,6 +31,6 @@ def test_hostile_parameters_never_cause_a_server_error(client, small_world, path
             assert response.status_code in (200, 302, 400), (path, name, value[:20])
 
 
-@pytest.mark.parametrize("key", ["RUS-27-1~abc", "RUS-27-1~", "~", "99999999999999999999", "a%00b"])
+@pytest.mark.parametrize("key", ["RUS-27-1~abc", "RUS-27-1~", "~", "99999999999999999999", "a%2Fb"])
 def test_odd_proposal_keys_are_not_found(client, small_world, key):
     assert client.get(f"/proposals/wcit-12/{key}/").status_code == 404
