@@ -399,7 +399,6 @@ def document_detail(request, pk: int):
         .for_display(user=request.user)
         .order_by("number", "pk")
     )
-    public_file = document.public_file if document.origin == Origin.LEAKED else document.file
     curator = sees_unpublished(request.user)
     return render(
         request,
@@ -408,9 +407,11 @@ def document_detail(request, pk: int):
             "document": document,
             "proposals": proposals,
             "curator": curator,
+            # The exact time and address a leak arrived from could point to its source.
+            "withhold_provenance": document.origin == Origin.LEAKED and not curator,
             "runs": document.ingest_runs.all()[:5] if curator else [],
             "download_url": reverse("api:document-download", kwargs={"pk": document.pk})
-            if public_file
+            if document.public_copy
             else "",
         },
     )

@@ -160,15 +160,12 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_sha256(self, obj):
-        """Null for a leaked document: the hash of the original could identify the copy,
-        and so who passed it on."""
-        return None if obj.origin == "leaked" else obj.sha256
+        return obj.public_sha256
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download(self, obj):
         """The public file: the metadata-free copy of a leaked document, or the official one."""
-        file = obj.public_file if obj.origin == "leaked" else obj.file
-        if not file:
+        if not obj.public_copy:
             return None
         return canonical_url(self.context, "api:document-download", pk=obj.pk)
 

@@ -194,8 +194,7 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     @action(detail=True, methods=["get"], filterset_class=None)
     def download(self, request, pk=None):
         document = self.get_object()
-        file = document.public_file if document.origin == Origin.LEAKED else document.file
-        return file_response(file, document)
+        return file_response(document.public_copy, document)
 
     @extend_schema(
         summary="Download the original (curators)",

@@ -82,6 +82,18 @@ class Document(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("document-detail", kwargs={"pk": self.pk})
 
+    @property
+    def public_copy(self):
+        """The file the public may download: for a leaked document the copy without
+        identifying metadata (never the original), for an official one the file itself."""
+        return self.public_file if self.origin == Origin.LEAKED else self.file
+
+    @property
+    def public_sha256(self) -> str | None:
+        """None for a leaked document: the hash of the original could identify the copy,
+        and so who passed it on."""
+        return None if self.origin == Origin.LEAKED else self.sha256
+
 
 class DocumentIntake(models.Model):
     """One arrival of a document's bytes: who or what brought it, when, and how. The same

@@ -217,3 +217,34 @@ class TestTopicPages:
             ("Saudi Arabia", 2),
         }
         assert response.context["page"].paginator.count == 2
+
+
+class TestLeakedDocumentPage:
+    """What could identify who passed a leak on stays with curators."""
+
+    def test_visitors_get_neither_the_hash_nor_the_arrival_details(
+        self, client, admin_client, small_world
+    ):
+        document = small_world.document
+        document.sha256 = "ab" * 32
+        document.save()
+        intake = document.intakes.get()
+        intake.source_url = "https://example.org/dropbox/leak"
+        intake.save()
+        body = client.get(document.get_absolute_url()).content.decode()
+        assert "ab" * 32 not in body
+        assert "example.org/dropbox" not in body and "withheld" in body
+        assert f"{intake.received_at:%Y-%m-%d}" in body
+        curator_view = admin_client.get(document.get_absolute_url()).content.decode()
+        assert "ab" * 32 in curator_view and "example.org/dropbox" in curator_view
+
+    def test_an_official_documents_hash_and_address_are_public(self, client, small_world):
+        document = small_world.document
+        document.origin = "official"
+        document.sha256 = "cd" * 32
+        document.save()
+        intake = document.intakes.get()
+        intake.source_url = "https://www.itu.int/md/doc"
+        intake.save()
+        body = client.get(document.get_absolute_url()).content.decode()
+        assert "cd" * 32 in body and "https://www.itu.int/md/doc" in body
