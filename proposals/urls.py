@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("proposals/", views.proposal_list, name="proposal-list"),
-    path("proposals/feed/", views.proposal_feed, name="proposal-feed"),
+    path("proposals/feed/", feeds.proposal_feed, name="proposal-feed"),
     path("proposals/<slug:conference>/<str:key>/", views.proposal_detail, name="proposal-detail"),
     # Provision numbers hold slashes and brackets ([EUR/10A25/2]), hence path:.
     path(

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
 
 from delegations.choices import AdministrativeRegion
 from delegations.models import GroupMembership, MemberState
@@ -20,6 +19,7 @@ from delegations.models import GroupMembership, MemberState
 from . import search
 from .charts import bar_chart
 from .choices import Action, Origin
+from .citation import citation
 from .diff import changed_words, word_diff
 from .facets import proposal_facets
 from .filters import ProposalFilterSet
@@ -28,7 +28,6 @@ from .models import Conference, Document, Proposal, Provision, Sponsorship, Topi
 from .querysets import sees_unpublished
 
 PROPOSALS_PER_PAGE = 50
-FEED_ENTRIES = 50
 
 
 def home(request):
@@ -135,61 +134,6 @@ def proposal_list(request):
     )
 
 
-def proposal_feed(request):
-    """The current search as an Atom feed, newest records first, so a reader can follow
-    new matches."""
-    filters, _ = filtered_proposals(request)
-    if not filters.is_valid():
-        problems = "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in filters.errors.items()
-        )
-        return HttpResponseBadRequest(f"Bad filter: {problems}", content_type="text/plain")
-    proposals = filters.qs.order_by("-created_at", "-pk").for_display(user=request.user)[
-        :FEED_ENTRIES
-    ]
-    query = request.GET.urlencode()
-    list_url = request.build_absolute_uri(reverse("proposal-list") + (f"?{query}" if query else ""))
-    feed = Atom1Feed(
-        title="ITU Proposal Tracker: " + (describe_query(request.GET) or "all proposals"),
-        link=list_url,
-        description="Proposals matching this search, newest first.",
-        feed_url=request.build_absolute_uri(),
-        language="en",
-    )
-    for proposal in proposals:
-        url = request.build_absolute_uri(proposal.get_absolute_url())
-        feed.add_item(
-            title=proposal_title(proposal),
-            link=url,
-            unique_id=url,
-            description=proposal.text or proposal.summary or proposal.reasons,
-            pubdate=proposal.created_at,
-            updateddate=proposal.updated_at,
-            author_name=proposers_line(proposal),
-            categories=[topic.name for topic in proposal.topics.all()],
-        )
-    return HttpResponse(
-        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
-    )
-
-
-def describe_query(params) -> str:
-    return ", ".join(f"{name}={value}" for name, value in params.items() if name != "page")
-
-
-def proposers_line(proposal: Proposal) -> str:
-    named = ", ".join(str(sponsorship.proposer) for sponsorship in proposal.sponsorships.all())
-    return named or proposal.proposers_as_stated
-
-
-def proposal_title(proposal: Proposal) -> str:
-    parts = [proposal.number or "Unnumbered proposal", proposal.action]
-    if proposal.provision:
-        parts.append(f"on {proposal.provision.instrument.short_name} {proposal.provision.number}")
-    parts.append(f"({proposers_line(proposal)})" if proposers_line(proposal) else "")
-    return " ".join(part for part in parts if part)
-
-
 def proposal_detail(request, conference: str, key: str):
     """One proposal: its text, reasons, proposers (with their groups), provision, topics,
     outcome, source document, versions, and how to cite it."""
@@ -226,22 +170,6 @@ def proposal_detail(request, conference: str, key: str):
             ),
         },
     )
-
-
-def citation(proposal: Proposal, url: str) -> str:
-    """A "cite this" line: who, what, where it was tabled, where we read it, and the link."""
-    what = f"Proposal {proposal.number}" if proposal.number else "Proposal"
-    if proposal.provision:
-        what += f" on {proposal.provision.instrument.short_name} {proposal.provision.number}"
-    where = proposal.conference.name
-    if proposal.document:
-        document = proposal.document
-        where += f", {document.symbol} ({document.get_origin_display().lower()}"
-        where += f", p. {proposal.page})" if proposal.page else ")"
-    who = proposers_line(proposal)
-    retrieved = timezone.localdate().isoformat()
-    lead = f"{who}, {what}" if who else what
-    return f"{lead}, {where}. ITU Proposal Tracker, {url} (retrieved {retrieved})."
 
 
 def provision_detail(request, instrument: str, number: str):
@@ -299,84 +227,56 @@ def conference_detail(request, slug: str):
         Conference.objects.select_related("host_country").prefetch_related("instruments"), slug=slug
     )
     proposals = Proposal.objects.visible_to(request.user).filter(conference=conference)
-    rows = Proposal.objects.filter(pk__in=proposals.values("pk"))
     # Undated documents last, on SQLite as on PostgreSQL.
     documents = list(conference.documents.order_by(F("date").asc(nulls_last=True), "symbol"))
-    base = f"{reverse('proposal-list')}?conference={conference.slug}"
+    topics = dict(Topic.objects.values_list("slug", "name"))
+    regions = dict(AdministrativeRegion.choices)
+    actions = dict(Action.choices)
 
-    def counts(queryset, field):
-        return (
-            queryset.exclude(**{f"{field}__isnull": True})
-            .values(field)
-            .annotate(count=Count("pk", distinct=True))
-            .order_by("-count", field)
+    def chart(title: str, field: str, param: str, labels: dict | None = None):
+        return bar_chart(
+            title,
+            (
+                (
+                    (labels or {}).get(value, value),
+                    count,
+                    proposals_url(conference=conference.slug, **{param: value}),
+                )
+                for value, count in proposals.count_by(field)
+            ),
         )
 
-    topics = {topic.slug: topic.name for topic in Topic.objects.all()}
-    by_topic = bar_chart(
-        "Proposals by topic",
-        (
-            (
-                topics.get(row["topics__slug"], row["topics__slug"]),
-                row["count"],
-                f"{base}&topic={row['topics__slug']}",
-            )
-            for row in counts(rows, "topics__slug")
+    charts = [
+        bar_chart("Documents by month", ((month, n, "") for month, n in by_month(documents))),
+        chart("Proposals by topic", "topics__slug", "topic", topics),
+        chart("Common proposals by regional group", "proposing_groups__code", "group"),
+        chart(
+            "Proposals by ITU region of the proposing states",
+            "proposing_states__region",
+            "region",
+            regions,
         ),
-    )
-    by_group = bar_chart(
-        "Common proposals by regional group",
-        (
-            (
-                row["proposing_groups__code"],
-                row["count"],
-                f"{base}&group={row['proposing_groups__code']}",
-            )
-            for row in counts(rows, "proposing_groups__code")
-        ),
-    )
-    regions = dict(AdministrativeRegion.choices)
-    by_region = bar_chart(
-        "Proposals by ITU region of the proposing states",
-        (
-            (
-                regions[row["proposing_states__region"]],
-                row["count"],
-                f"{base}&region={row['proposing_states__region']}",
-            )
-            for row in counts(rows.exclude(proposing_states__region=""), "proposing_states__region")
-        ),
-    )
-    actions = dict(Action.choices)
-    by_action = bar_chart(
-        "Proposals by action",
-        (
-            (
-                actions.get(row["action"], row["action"]),
-                row["count"],
-                f"{base}&action={row['action']}",
-            )
-            for row in counts(rows.exclude(action=""), "action")
-        ),
-    )
-    by_month = bar_chart(
-        "Documents by month",
-        ((month, count, "") for month, count in documents_by_month(documents)),
-    )
+        chart("Proposals by action", "action", "action", actions),
+    ]
     return render(
         request,
         "proposals/conference_detail.html",
         {
             "conference": conference,
             "documents": documents,
-            "proposal_count": rows.count(),
-            "charts": [by_month, by_topic, by_group, by_region, by_action],
-            "list_url": base,
+            "proposal_count": proposals.count(),
+            "charts": charts,
+            "list_url": proposals_url(conference=conference.slug),
         },
     )
 
 
-def documents_by_month(documents) -> list[tuple[str, int]]:
+def proposals_url(**params) -> str:
+    """The proposal list filtered by `params`, properly encoded."""
+    return f"{reverse('proposal-list')}?{urlencode(params, doseq=True)}"
+
+
+def by_month(documents) -> list[tuple[str, int]]:
     months: dict[str, int] = {}
     for document in documents:
         month = document.date.strftime("%b %Y") if document.date else "Undated"

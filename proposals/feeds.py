@@ -1,0 +1,57 @@
+"""The Atom feed of a proposal search, so that readers can follow new matches."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .citation import proposal_title, proposers_line
+from .filters import ProposalFilterSet
+from .models import Proposal
+
+FEED_ENTRIES = 50
+
+
+def proposal_feed(request):
+    """The current search as an Atom feed, newest records first, so a reader can follow
+    new matches."""
+    filters = ProposalFilterSet(
+        request.GET, queryset=Proposal.objects.visible_to(request.user), request=request
+    )
+    if not filters.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filters.errors.items()
+        )
+        return HttpResponseBadRequest(f"Bad filter: {problems}", content_type="text/plain")
+    proposals = filters.qs.order_by("-created_at", "-pk").for_display(user=request.user)[
+        :FEED_ENTRIES
+    ]
+    query = request.GET.urlencode()
+    list_url = request.build_absolute_uri(reverse("proposal-list") + (f"?{query}" if query else ""))
+    feed = Atom1Feed(
+        title="ITU Proposal Tracker: " + (describe_query(request.GET) or "all proposals"),
+        link=list_url,
+        description="Proposals matching this search, newest first.",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+    )
+    for proposal in proposals:
+        url = request.build_absolute_uri(proposal.get_absolute_url())
+        feed.add_item(
+            title=proposal_title(proposal),
+            link=url,
+            unique_id=url,
+            description=proposal.text or proposal.summary or proposal.reasons,
+            pubdate=proposal.created_at,
+            updateddate=proposal.updated_at,
+            author_name=proposers_line(proposal),
+            categories=[topic.name for topic in proposal.topics.all()],
+        )
+    return HttpResponse(
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+def describe_query(params) -> str:
+    return ", ".join(f"{name}={value}" for name, value in params.items() if name != "page")
