@@ -1,7 +1,11 @@
-"""Facets for the proposal search page: how the current results break down by
-conference, proposer, regional group, topic, action, article, provision, origin and
-outcome, with counts. Every value carries the query string that toggles it, so each
-facet is a plain link and the page's URL always holds its whole state.
+"""Facets for the proposal search page: how the results break down by conference,
+proposer, regional group, topic, action, article, provision, origin and outcome, with
+counts. Every value carries the query string that toggles it, so each facet is a plain
+link and the page's URL always holds its whole state.
+
+Each facet is counted on the results of every filter but its own (disjunctive faceting):
+with topic=spam chosen, the topic facet still shows every topic with the count that
+choosing it as well would add, and the proposer facet shows who else proposed at all.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.db.models import Case, CharField, Count, F, QuerySet, When
 from django.http import QueryDict
 
 from .choices import Action, Origin, Outcome, ProvisionKind
+from .filters import ProposalFilterSet
 from .models import Proposal, Sponsorship
 
 # Facets longer than this show their largest values; a selected value always shows.
@@ -52,47 +57,92 @@ def toggled(params: QueryDict, param: str, value: str, *, multiple: bool) -> str
     else:
         current = [value]
     params.setlist(param, current)
-    if param == "proposer" and not current:
+    if param == "proposer":
+        # The facet counts proposals that name the proposer; a link that kept
+        # via_groups would lead to more results than the count beside it.
         params.pop("via_groups", None)
     return params.urlencode()
 
 
-def proposal_facets(matching: QuerySet, params: QueryDict) -> list[Facet]:
-    """Facets of the proposals in `matching` (already filtered), one query per facet, and
-    one for proposers and groups together."""
-    # A plain queryset of the ids, so that search annotations stay out of the GROUP BY.
-    rows = Proposal.objects.filter(pk__in=matching.values("pk"))
-    proposers, groups = proposer_facets(rows)
+class FacetCounter:
+    """Counts facets over `visible` proposals for the query `params`, reusing one base
+    queryset for every facet whose own parameters are not in the query."""
+
+    def __init__(self, params: QueryDict, visible: QuerySet, request=None):
+        self.params, self.visible, self.request = params, visible, request
+        self.bases: dict[tuple[str, ...], QuerySet] = {}
+
+    def rows(self, *own: str) -> QuerySet:
+        """The proposals matching every filter except `own`, as a plain queryset of ids,
+        so that search annotations stay out of the GROUP BY."""
+        present = tuple(param for param in own if param in self.params)
+        if present not in self.bases:
+            others = self.params.copy()
+            for param in present:
+                others.pop(param)
+            filters = ProposalFilterSet(others, queryset=self.visible, request=self.request)
+            self.bases[present] = Proposal.objects.filter(pk__in=filters.qs.values("pk"))
+        return self.bases[present]
+
+
+def proposal_facets(params: QueryDict, visible: QuerySet, request=None) -> list[Facet]:
+    """The facets of a valid proposal query: one query per facet, and one for proposers
+    and regional groups together when neither is chosen."""
+    counter = FacetCounter(params, visible, request)
+    proposers, groups = proposer_facets(counter)
+    articles = counter.rows("article").annotate(
+        article_number=Case(
+            When(provision__kind=ProvisionKind.ARTICLE, then=F("provision__number")),
+            default=F("provision__article__number"),
+            output_field=CharField(),
+        )
+    )
     facets = [
-        counted(rows, "conference", "Conference", "conference__slug", "conference__name"),
+        counted(
+            counter.rows("conference"),
+            Facet("conference", "Conference", multiple=True),
+            "conference__slug",
+            name_field="conference__name",
+        ),
         proposers,
         groups,
-        counted(rows, "topic", "Topic", "topics__slug", "topics__name"),
-        counted(rows, "action", "Action", "action", labels=dict(Action.choices)),
         counted(
-            rows.annotate(
-                article_number=Case(
-                    When(provision__kind=ProvisionKind.ARTICLE, then=F("provision__number")),
-                    default=F("provision__article__number"),
-                    output_field=CharField(),
-                )
-            ),
-            "article",
-            "Article",
+            counter.rows("topic"),
+            Facet("topic", "Topic", multiple=True),
+            "topics__slug",
+            name_field="topics__name",
+        ),
+        counted(
+            counter.rows("action"),
+            Facet("action", "Action", multiple=True),
+            "action",
+            names=dict(Action.choices),
+        ),
+        counted(
+            articles,
+            Facet("article", "Article", multiple=False),
             "article_number",
-            multiple=False,
-            label_format="Article {}",
+            instrument_field="provision__instrument__short_name",
+            name_format="Article {}",
         ),
-        counted(rows, "provision", "Provision", "provision__number", multiple=False),
         counted(
-            rows,
-            "origin",
-            "Origin",
-            "document__origin",
-            multiple=False,
-            labels=dict(Origin.choices),
+            counter.rows("provision"),
+            Facet("provision", "Provision", multiple=False),
+            "provision__number",
+            instrument_field="provision__instrument__short_name",
         ),
-        counted(rows, "outcome", "Outcome", "outcome", labels=dict(Outcome.choices)),
+        counted(
+            counter.rows("origin"),
+            Facet("origin", "Origin", multiple=False),
+            "document__origin",
+            names=dict(Origin.choices),
+        ),
+        counted(
+            counter.rows("outcome"),
+            Facet("outcome", "Outcome", multiple=True),
+            "outcome",
+            names=dict(Outcome.choices),
+        ),
     ]
     for facet in facets:
         finish(facet, params)
@@ -101,42 +151,70 @@ def proposal_facets(matching: QuerySet, params: QueryDict) -> list[Facet]:
 
 def counted(
     rows: QuerySet,
-    param: str,
-    label: str,
+    facet: Facet,
     value_field: str,
-    label_field: str | None = None,
     *,
-    multiple: bool = True,
-    labels: dict[str, str] | None = None,
-    label_format: str = "{}",
+    name_field: str | None = None,
+    names: dict[str, str] | None = None,
+    instrument_field: str | None = None,
+    name_format: str = "{}",
 ) -> Facet:
-    fields = [value_field] if label_field is None else [value_field, label_field]
+    """Fill `facet` with the values of `value_field` among `rows` and their counts.
+
+    With `instrument_field`, values are provision or article numbers, which repeat across
+    instruments (CS 1, CV 1): the filter takes the bare number, so the rows for one number
+    are merged and the label names every instrument that has it.
+    """
+    extra = [f for f in (name_field, instrument_field) if f]
     counts = (
-        rows.exclude(**{f"{value_field}__isnull": True})
-        .exclude(**{value_field: ""})
-        .values(*fields)
+        rows.values(value_field, *extra)
         .annotate(count=Count("pk", distinct=True))
-        .order_by("-count", value_field)
+        .order_by("-count", value_field, *extra)
     )
-    facet = Facet(param=param, label=label, multiple=multiple)
+    merged: dict[str, FacetValue] = {}
+    instruments: dict[str, list[str]] = {}
     for row in counts:
         value = row[value_field]
-        name = row[label_field] if label_field else (labels or {}).get(value, value)
-        facet.values.append(
-            FacetValue(value=value, label=label_format.format(name), count=row["count"])
-        )
+        # Not exclude(value=None) in SQL: across a to-many relation that would drop a
+        # proposal that has a value as well as an empty row.
+        if value in (None, ""):
+            continue
+        name = row[name_field] if name_field else (names or {}).get(value, value)
+        if value in merged:
+            merged[value].count += row["count"]
+        else:
+            merged[value] = FacetValue(
+                value=value, label=name_format.format(name), count=row["count"]
+            )
+        if instrument_field:
+            instruments.setdefault(value, []).append(row[instrument_field])
+    for value, shorts in instruments.items():
+        merged[value].label += f" ({', '.join(sorted(set(shorts)))})"
+    facet.values = sorted(merged.values(), key=lambda v: (-v.count, v.value))
     return facet
 
 
-def proposer_facets(rows: QuerySet) -> tuple[Facet, Facet]:
-    """Member states and sector members as one facet, regional groups as another: one
-    query over the proposals' sponsorships."""
-    proposers = Facet(param="proposer", label="Proposer", multiple=False)
+def proposer_facets(counter: FacetCounter) -> tuple[Facet, Facet]:
+    """Member states and sector members as one facet, regional groups as another, from
+    the proposals' sponsorships."""
+    proposers = Facet(param="proposer", label="Proposer (named on the proposal)", multiple=False)
     groups = Facet(param="group", label="Regional group", multiple=True)
-    for row in Sponsorship.objects.filter(proposal__in=rows).proposer_counts():
-        facet = groups if row["kind"] == "regional_group" else proposers
-        label = row["code"] if row["kind"] == "regional_group" else row["name"]
-        facet.values.append(FacetValue(row["code"], label, row["count"]))
+    proposer_rows, group_rows = counter.rows("proposer", "via_groups"), counter.rows("group")
+    if proposer_rows is group_rows:  # neither is chosen: one query serves both
+        passes = [(proposer_rows, ("member_state", "sector_member", "regional_group"))]
+    else:
+        passes = [
+            (proposer_rows, ("member_state", "sector_member")),
+            (group_rows, ("regional_group",)),
+        ]
+    for rows, kinds in passes:
+        for row in Sponsorship.objects.filter(proposal__in=rows).proposer_counts():
+            if row["kind"] not in kinds:
+                continue
+            if row["kind"] == "regional_group":
+                groups.values.append(FacetValue(row["code"], row["code"], row["count"]))
+            else:
+                proposers.values.append(FacetValue(row["code"], row["name"], row["count"]))
     return proposers, groups
 
 

@@ -120,7 +120,9 @@ def proposal_list(request):
             "sort_form": sort_form,
             "page": page,
             "query": query,
-            "facets": proposal_facets(matching, request.GET),
+            "facets": proposal_facets(
+                request.GET, Proposal.objects.visible_to(request.user), request
+            ),
             "sorts": [
                 (key, label) for key, (label, _) in SORTS.items() if key != "relevance" or query
             ],

@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from proposals.models import Proposal
+from proposals.services.proposals import proposal_set_proposers
 
 from .conftest import unpublished
 
@@ -32,6 +33,30 @@ class TestSearch:
         assert [(v.value, v.count) for v in facets["article"].values] == [("3", 4)]
         assert [(v.value, v.count) for v in facets["origin"].values] == [("leaked", 2)]
         assert facets["topic"].values[0].query == "topic=spam"
+
+    def test_a_facet_is_counted_without_its_own_filter(self, client, small_world, topic_factory):
+        routing = topic_factory(slug="routing", name="Routing")
+        small_world.group_proposals[0].topics.add(routing)
+        response = client.get("/proposals/", {"topic": "spam"})
+        assert response.context["page"].paginator.count == 2
+        facets = {facet.param: facet for facet in response.context["facets"]}
+        # Choosing routing as well would add one proposal: the facet says so.
+        assert [(v.value, v.count) for v in facets["topic"].values] == [("spam", 2), ("routing", 1)]
+        assert facets["topic"].values[1].query == "topic=spam&topic=routing"
+        # The other facets count within the chosen topic.
+        assert [(v.value, v.count) for v in facets["action"].values] == [("MOD", 2)]
+        assert (
+            client.get("/proposals/?topic=spam&topic=routing").context["page"].paginator.count == 3
+        )
+
+    def test_provision_values_name_their_instruments(self, client, small_world, provision_factory):
+        other = provision_factory(number="3.1")  # the same number in another instrument
+        small_world.group_proposals[0].provision = other
+        small_world.group_proposals[0].save()
+        facets = {facet.param: facet for facet in client.get("/proposals/").context["facets"]}
+        (value,) = [v for v in facets["provision"].values if v.value == "3.1"]
+        assert value.count == 3
+        assert value.label == f"3.1 ({other.instrument.short_name}, ITRs)"
 
     def test_two_facets_narrow_the_list_and_can_be_switched_off(self, client, small_world):
         response = client.get("/proposals/", {"action": "ADD", "group": "RCC"})
@@ -168,6 +193,16 @@ class TestProvisionPage:
 
 
 class TestConferencePage:
+    def test_a_common_proposal_that_also_names_a_state_counts_for_its_group(
+        self, client, small_world
+    ):
+        common = small_world.group_proposals[0]
+        proposal_set_proposers(proposal=common, proposers=[small_world.group, small_world.state])
+        response = client.get("/conferences/wcit-12/")
+        charts = {chart.title: chart for chart in response.context["charts"]}
+        groups = charts["Common proposals by regional group"].bars
+        assert [(bar.label, bar.count) for bar in groups] == [("RCC", 2)]
+
     def test_charts_link_to_the_proposals_they_count(self, client, small_world):
         response = client.get("/conferences/wcit-12/")
         charts = {chart.title: chart for chart in response.context["charts"]}
