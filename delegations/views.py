@@ -3,28 +3,31 @@ through its groups, with whom, and what it signed."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from proposals.models import Conference, Proposal, Sponsorship
+from proposals.querysets import count_of
 
 from .models import Delegation, GroupMembership, MemberState, RegionalGroup
+
+PROPOSALS_PER_PAGE = 25
 
 
 def member_state_list(request):
     visible = Proposal.objects.visible_to(request.user)
     states = MemberState.objects.annotate(
-        proposal_count=Count(
-            "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
-        )
+        proposal_count=count_of(visible, "proposing_states")
     ).order_by("name")
     return render(request, "delegations/memberstate_list.html", {"states": states})
 
 
 def member_state_detail(request, code: str):
     """A member state: its proposals (direct, and through the groups it belonged to at the
-    time), its co-proposers, its group memberships and what it signed."""
+    time), its co-proposers, its group memberships and what it signed. The two lists page
+    separately (?direct=2, ?via=2), so a long record stays quick to read and to render."""
     state = MemberState.objects.filter(itu_code=code).first()
     if state is None:
         # ISO codes and other spellings lead to the one URL to cite.
@@ -34,22 +37,13 @@ def member_state_detail(request, code: str):
         return redirect("member-state-detail", code=found[0].itu_code, permanent=True)
 
     user = request.user
-    backed = list(
-        Proposal.objects.visible_to(user)
-        .backed_by(state, via_groups=True)
-        .for_display(user=user)
-        .order_by("-conference__starts_on", "number", "pk")
-    )
-    direct = [proposal for proposal in backed if proposal.backed_directly]
-    via_groups = [proposal for proposal in backed if not proposal.backed_directly]
+    visible = Proposal.objects.visible_to(user)
+    direct = visible.backed_by(state, via_groups=False)
+    via_groups = visible.backed_by(state, via_groups=True).filter(backed_directly=False)
     co_proposers = (
-        Sponsorship.objects.filter(
-            proposal__in=[proposal.pk for proposal in direct], member_state__isnull=False
-        )
+        Sponsorship.objects.filter(proposal__in=direct.values("pk"), member_state__isnull=False)
         .exclude(member_state=state)
-        .values("member_state__itu_code", "member_state__name")
-        .annotate(count=Count("proposal", distinct=True))
-        .order_by("-count", "member_state__name")
+        .proposer_counts()
     )
     memberships = state.group_memberships.select_related("group").order_by("group__code", "since")
     return render(
@@ -57,13 +51,19 @@ def member_state_detail(request, code: str):
         "delegations/memberstate_detail.html",
         {
             "state": state,
-            "direct": direct,
-            "via_groups": via_groups,
+            "direct": page_of(direct, user, request.GET.get("direct")),
+            "via_groups": page_of(via_groups, user, request.GET.get("via")),
             "co_proposers": co_proposers,
             "memberships": memberships,
             "signatures": signatures(state),
         },
     )
+
+
+def page_of(proposals, user, number):
+    return Paginator(
+        proposals.newest_conference_first().for_display(user=user), PROPOSALS_PER_PAGE
+    ).get_page(number)
 
 
 def signatures(state: MemberState) -> list[dict]:
@@ -78,7 +78,7 @@ def signatures(state: MemberState) -> list[dict]:
             Q(delegations__isnull=False) | Q(final_acts_signed_count__isnull=False)
         )
         .distinct()
-        .order_by("-starts_on")
+        .order_by(F("starts_on").desc(nulls_last=True))
     )
     return [
         {"conference": conference, "delegation": recorded.get(conference.pk)}
@@ -89,10 +89,8 @@ def signatures(state: MemberState) -> list[dict]:
 def regional_group_list(request):
     visible = Proposal.objects.visible_to(request.user)
     groups = RegionalGroup.objects.annotate(
-        member_count=Count("memberships", distinct=True),
-        proposal_count=Count(
-            "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
-        ),
+        member_count=count_of(GroupMembership.objects.all(), "group"),
+        proposal_count=count_of(visible, "proposing_groups"),
     ).order_by("code")
     return render(request, "delegations/regionalgroup_list.html", {"groups": groups})
 
@@ -102,13 +100,7 @@ def regional_group_detail(request, code: str):
     group = get_object_or_404(RegionalGroup, code__iexact=code)
     if group.code != code:
         return redirect("regional-group-detail", code=group.code, permanent=True)
-    user = request.user
-    proposals = (
-        Proposal.objects.visible_to(user)
-        .filter(proposing_groups=group)
-        .for_display(user=user)
-        .order_by("-conference__starts_on", "number", "pk")
-    )
+    proposals = Proposal.objects.visible_to(request.user).filter(proposing_groups=group)
     memberships = (
         GroupMembership.objects.filter(group=group)
         .select_related("member_state")
@@ -117,5 +109,9 @@ def regional_group_detail(request, code: str):
     return render(
         request,
         "delegations/regionalgroup_detail.html",
-        {"group": group, "memberships": memberships, "proposals": proposals},
+        {
+            "group": group,
+            "memberships": memberships,
+            "page": page_of(proposals, request.user, request.GET.get("page")),
+        },
     )

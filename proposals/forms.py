@@ -2,14 +2,22 @@
 the API)."""
 
 from django import forms
+from django.db.models import F
 
 from .models import Conference
 
-# Each sort: its label and the ordering. Relevance needs a search (q=).
+# Each sort: its label and the ordering. Relevance needs a search (q=). Undated documents
+# sort last either way, on SQLite as on PostgreSQL (whose NULLs would otherwise lead).
 SORTS = {
     "relevance": ("Best match", ("-rank_score", "pk")),
-    "newest": ("Newest document first", ("-document__date", "conference__slug", "number", "pk")),
-    "oldest": ("Oldest document first", ("document__date", "conference__slug", "number", "pk")),
+    "newest": (
+        "Newest document first",
+        (F("document__date").desc(nulls_last=True), "conference__slug", "number", "pk"),
+    ),
+    "oldest": (
+        "Oldest document first",
+        (F("document__date").asc(nulls_last=True), "conference__slug", "number", "pk"),
+    ),
     "number": ("Proposal number", ("conference__slug", "number", "pk")),
     "provision": ("Provision", ("provision__instrument__slug", "provision__id", "number", "pk")),
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -36,6 +36,11 @@ class ProposalQuerySet(models.QuerySet):
         if sees_unpublished(user):
             return self
         return self.published()
+
+    def newest_conference_first(self):
+        return self.order_by(
+            F("conference__starts_on").desc(nulls_last=True), "conference__slug", "number", "pk"
+        )
 
     def count_by(self, field: str) -> list[tuple[str, int]]:
         """(value, number of proposals) for each value of `field` among these proposals,

@@ -7,7 +7,7 @@ figures and diffs they show come from facets.py, charts.py and diff.py.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from .facets import proposal_facets
 from .filters import ProposalFilterSet
 from .forms import SORTS, ConferenceChoiceForm, SortForm
 from .models import Conference, Document, Proposal, Provision, Sponsorship, Topic
-from .querysets import sees_unpublished
+from .querysets import count_of, sees_unpublished
 
 PROPOSALS_PER_PAGE = 50
 
@@ -36,13 +36,10 @@ def home(request):
     conferences = (
         Conference.objects.select_related("host_country")
         .annotate(
-            proposal_count=Count(
-                "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
-            ),
-            document_count=Count("documents", distinct=True),
+            proposal_count=count_of(visible, "conference"),
+            document_count=count_of(Document.objects.all(), "conference"),
         )
-        # Explicit: Django leaves Meta.ordering out of aggregate queries.
-        .order_by("-starts_on", "slug")
+        .order_by(F("starts_on").desc(nulls_last=True), "slug")
     )
     latest_documents = Document.objects.select_related("conference").order_by("-created_at", "-pk")[
         :10
@@ -199,11 +196,7 @@ def provision_detail(request, instrument: str, number: str):
         proposal.words_added, proposal.words_removed = changed_words(proposal.diff)
     parts = (
         provision.provisions.select_related("instrument")
-        .annotate(
-            proposal_count=Count(
-                "proposals", filter=Q(proposals__in=visible.values("pk")), distinct=True
-            )
-        )
+        .annotate(proposal_count=count_of(visible, "provision"))
         .order_by("id")
         if provision.kind == "article"
         else []
@@ -382,7 +375,7 @@ def topic_detail(request, slug: str):
         ),
     )
     page = Paginator(
-        proposals.order_by("-conference__starts_on", "number", "pk").for_display(user=request.user),
+        proposals.newest_conference_first().for_display(user=request.user),
         PROPOSALS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     return render(

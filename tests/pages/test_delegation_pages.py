@@ -18,7 +18,7 @@ def test_observers_do_not_back_their_groups_proposals(client, small_world):
     membership = small_world.state.group_memberships.get()
     membership.status = "observer"
     membership.save()
-    assert client.get("/states/RUS/").context["via_groups"] == []
+    assert client.get("/states/RUS/").context["via_groups"].paginator.count == 0
 
 
 def test_iso_codes_redirect_to_the_itu_code(client, small_world):
@@ -29,7 +29,7 @@ def test_iso_codes_redirect_to_the_itu_code(client, small_world):
 def test_a_group_page_lists_members_and_common_proposals(client, small_world):
     response = client.get("/groups/RCC/")
     assert [m.member_state.itu_code for m in response.context["memberships"]] == ["RUS"]
-    assert [p.number for p in response.context["proposals"]] == ["RCC/10/1", "RCC/10/2"]
+    assert [p.number for p in response.context["page"]] == ["RCC/10/1", "RCC/10/2"]
     assert client.get("/groups/rcc/").url == "/groups/RCC/"
 
 
@@ -40,3 +40,14 @@ def test_lists_count_what_each_proposed(client, small_world):
         g.code: (g.member_count, g.proposal_count) for g in client.get("/groups/").context["groups"]
     }
     assert groups == {"RCC": (1, 2)}
+
+
+def test_each_list_of_a_state_pages_on_its_own(client, db):
+    from tests.pages.conftest import build_world
+
+    build_world(30)
+    response = client.get("/states/RUS/", {"direct": 2})
+    assert response.context["direct"].number == 2 and len(response.context["direct"]) == 5
+    assert response.context["via_groups"].number == 1
+    body = response.content.decode()
+    assert 'href="?direct=2&amp;via=2"' in body  # the other list's page keeps this one

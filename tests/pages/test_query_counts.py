@@ -20,9 +20,10 @@ PAGES = {
     "topic matrix": ("/topics/", 3),
     "topic": ("/topics/spam/", 7),
     "member states": ("/states/", 1),
-    "member state": ("/states/RUS/", 9),
+    # each of its two lists is a page: count, rows, proposers, topics, versions
+    "member state": ("/states/RUS/", 15),
     "regional groups": ("/groups/", 1),
-    "regional group": ("/groups/RCC/", 6),
+    "regional group": ("/groups/RCC/", 7),
 }
 
 
