@@ -58,6 +58,12 @@ class ProposalQuerySet(models.QuerySet):
         )
         return [(row[field], row["count"]) for row in rows if row[field] not in (None, "")]
 
+    def by_number_key(self, conference_slug: str, key: str):
+        """Every version of the proposal whose plain URL key (RUS-27-7) this is."""
+        if "~" in key or re.fullmatch(r"[0-9]{1,18}", key):
+            return self.none()
+        return self.filter(conference__slug=conference_slug, number=key.replace("-", "/"))
+
     def by_url_key(self, conference_slug: str, key: str):
         """The inverse of Proposal.url_key."""
         in_conference = self.filter(conference__slug=conference_slug)

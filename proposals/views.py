@@ -7,7 +7,7 @@ figures and diffs they show come from facets.py, charts.py and diff.py.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -134,23 +134,25 @@ def proposal_list(request):
 
 
 def proposal_detail(request, conference: str, key: str):
-    """One proposal: its text, reasons, proposers (with their groups), provision, topics,
-    outcome, source document, versions, and how to cite it."""
+    """One proposal: its text, reasons, proposers (with the groups they belonged to at
+    the conference), provision, topics, outcome, source document, versions, and how to
+    cite it."""
     user = request.user
-    proposal = (
-        Proposal.objects.visible_to(user)
-        .for_display(user=user)
-        .prefetch_related(
-            Prefetch(
-                "sponsorships__member_state__group_memberships",
-                GroupMembership.objects.select_related("group").order_by("group__code"),
-            )
-        )
-        .by_url_key(conference, key)
-        .first()
-    )
+    visible = Proposal.objects.visible_to(user)
+    proposal = visible.for_display(user=user).by_url_key(conference, key).first()
     if proposal is None:
-        raise Http404("No such proposal.")
+        # The plain number cites the current version; while a revision is still
+        # unpublished, visitors are sent to the newest version they may read.
+        readable = visible.by_number_key(conference, key).order_by("-pk").first()
+        if readable is None:
+            raise Http404("No such proposal.")
+        return redirect(readable)
+    memberships = GroupMembership.objects.select_related("group").order_by("group__code")
+    if proposal.conference.starts_on:
+        memberships = memberships.active_on(proposal.conference.starts_on)
+    prefetch_related_objects(
+        [proposal], Prefetch("sponsorships__member_state__group_memberships", memberships)
+    )
     later = proposal.superseded_by
     if later is not None and not (later.published or sees_unpublished(user)):
         later = None
@@ -209,7 +211,9 @@ def provision_detail(request, instrument: str, number: str):
             "proposals": proposals,
             "form": form,
             "parts": parts,
-            "list_query": f"instrument={provision.instrument.slug}&provision={provision.number}",
+            "list_url": proposals_url(
+                instrument=provision.instrument.slug, provision=provision.number
+            ),
         },
         status=status,
     )
@@ -334,7 +338,7 @@ def topic_matrix(request):
         row["counts"][cell["proposal__topics__slug"]] = cell["count"]
         row["total"] += cell["count"]
     conference = form.cleaned_data.get("conference") if status == 200 else None
-    prefix = f"conference={conference.slug}&" if conference else ""
+    narrowed = {"conference": conference.slug} if conference else {}
     table = [
         {
             **row,
@@ -342,7 +346,7 @@ def topic_matrix(request):
                 (
                     topic,
                     row["counts"].get(topic.slug, 0),
-                    f"{prefix}proposer={row['code']}&topic={topic.slug}",
+                    proposals_url(**narrowed, proposer=row["code"], topic=topic.slug),
                 )
                 for topic in topics
             ],
@@ -367,7 +371,7 @@ def topic_detail(request, slug: str):
             (
                 row["name"],
                 row["count"],
-                f"{reverse('proposal-list')}?topic={topic.slug}&proposer={row['code']}",
+                proposals_url(topic=topic.slug, proposer=row["code"]),
             )
             for row in Sponsorship.objects.filter(
                 proposal__in=proposals.values("pk")

@@ -242,7 +242,7 @@ class TestTopicPages:
         rows = {row["code"]: row for row in response.context["table"]}
         assert set(rows) == {"RUS", "ARS"}
         ((topic, count, query),) = rows["RUS"]["cells"]
-        assert (topic.slug, count, query) == ("spam", 2, "proposer=RUS&topic=spam")
+        assert (topic.slug, count, query) == ("spam", 2, "/proposals/?proposer=RUS&topic=spam")
         assert 'href="/proposals/?proposer=RUS&amp;topic=spam"' in response.content.decode()
 
     def test_a_topic_page_counts_its_proposers(self, client, small_world):
@@ -283,3 +283,44 @@ class TestLeakedDocumentPage:
         intake.save()
         body = client.get(document.get_absolute_url()).content.decode()
         assert "cd" * 32 in body and "https://www.itu.int/md/doc" in body
+
+
+class TestVersionsAndMemberships:
+    def test_while_a_revision_is_unpublished_visitors_are_sent_to_the_readable_version(
+        self, client, admin_client, small_world, proposal_factory
+    ):
+        published = small_world.proposals[0]
+        revision = proposal_factory(
+            conference=published.conference, number="RUS/27/99", published=False
+        )
+        Proposal.objects.filter(pk=published.pk).update(superseded_by=revision)
+        Proposal.objects.filter(pk=revision.pk).update(number=published.number)
+        published.refresh_from_db()
+        response = client.get("/proposals/wcit-12/RUS-27-1/")
+        assert response.status_code == 302 and response.url == published.get_absolute_url()
+        body = client.get(response.url).content.decode()
+        assert "superseded" not in body  # the unpublished revision is not announced
+        assert admin_client.get("/proposals/wcit-12/RUS-27-1/").status_code == 200
+
+    def test_memberships_shown_are_those_at_the_time_of_the_conference(
+        self, client, small_world, regional_group_factory, membership_factory
+    ):
+        import datetime
+
+        later_group = regional_group_factory(code="LATER")
+        membership_factory(
+            group=later_group, member_state=small_world.state, since=datetime.date(2020, 1, 1)
+        )
+        body = client.get("/proposals/wcit-12/RUS-27-1/").content.decode()
+        assert "RCC</a>" in body and "LATER" not in body
+
+    def test_list_links_encode_provision_numbers(self, client, small_world, provision_factory):
+        instrument = small_world.provision.instrument
+        provision = provision_factory(instrument=instrument, number="1.1 c, d & e")
+        body = client.get(provision.get_absolute_url()).content.decode()
+        assert "1.1 c, d &amp; e" in body
+        proposal = small_world.proposals[0]
+        proposal.provision = provision
+        proposal.save()
+        body = client.get(provision.get_absolute_url()).content.decode()
+        assert "provision=1.1+c%2C+d+%26+e" in body
