@@ -239,16 +239,22 @@ def document_reingest(*, document: Document) -> IngestRun:
 # --- Ingesting ----------------------------------------------------------------------
 
 
+# The step a claimed run starts at, recorded by the claim itself.
+FIRST_STEP = "read"
+
+
 class Progress:
     """Records the current step and its duration on the run, so the admin shows where
-    a long ingest is."""
+    a long ingest is. Each record is a commit of its own, so a step that takes
+    milliseconds whatever the document is timed without being announced."""
 
     def __init__(self, run: IngestRun):
         self.run = run
 
     @contextmanager
-    def step(self, name: str):
-        IngestRun.objects.filter(pk=self.run.pk).update(step=name)
+    def step(self, name: str, *, announce: bool = True):
+        if announce:
+            IngestRun.objects.filter(pk=self.run.pk).update(step=name)
         self.run.step = name
         started = time.perf_counter()
         try:
@@ -264,19 +270,26 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     and is never retried. Database trouble propagates, so that the task retries it.
     """
     # Claim the run with a conditional update: of two deliveries of the same task (at-
-    # least-once), one proceeds. A RUNNING run is claimable too: its worker died.
-    claimed = IngestRun.objects.filter(
-        pk=run.pk, status__in=[IngestStatus.QUEUED, IngestStatus.RUNNING]
-    ).update(status=IngestStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    run.refresh_from_db()
-    if not claimed:
-        return run
-    if run.attempts > settings.INGEST_MAX_ATTEMPTS:
-        # Each redelivery after a worker died (out of memory, killed) counts; a document
-        # that keeps killing workers is given up on instead of looping forever.
-        error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
-        return run_finish(run, IngestStatus.FAILED, error)
-    Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
+    # least-once), one proceeds. A RUNNING run is claimable too: its worker died. The
+    # claim and the document's status are one commit.
+    with transaction.atomic():
+        claimed = IngestRun.objects.filter(
+            pk=run.pk, status__in=[IngestStatus.QUEUED, IngestStatus.RUNNING]
+        ).update(
+            status=IngestStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            step=FIRST_STEP,
+        )
+        run.refresh_from_db()
+        if not claimed:
+            return run
+        if run.attempts > settings.INGEST_MAX_ATTEMPTS:
+            # Each redelivery after a worker died (out of memory, killed) counts; a
+            # document that keeps killing workers is given up on instead of looping forever.
+            error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
+            return run_finish(run, IngestStatus.FAILED, error)
+        Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
 
     progress = Progress(run)
     try:
@@ -305,8 +318,9 @@ def run_finish(run: IngestRun, status: str, error: str, *, progress: bool = Fals
     if progress:
         fields += ["timings", "step", "pages", "proposals_found", "proposals_created",
                    "proposals_updated", "proposals_to_review", "document"]  # fmt: skip
-    run.save(update_fields=fields)
-    Document.objects.filter(pk=run.document_id).update(ingest_status=status)
+    with transaction.atomic():
+        run.save(update_fields=fields)
+        Document.objects.filter(pk=run.document_id).update(ingest_status=status)
     return run
 
 
@@ -330,21 +344,22 @@ def is_transient(problem: Exception) -> bool:
 
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
     document = run.document
-    with progress.step("read"), document.file.open("rb") as stored:
+    with progress.step(FIRST_STEP, announce=False), document.file.open("rb") as stored:
         data = stored.read()
-    with progress.step("detect"):
+    with progress.step("detect", announce=False):
         kind = detect_type(data)
     with progress.step("extract"):
         extracted = extract(data, kind, limits)
     run.pages = len(extracted.pages)
 
-    with progress.step("header"), transaction.atomic():
+    with progress.step("header", announce=False), transaction.atomic():
         header = parse_header(extracted.pages[0] if extracted.pages else "")
         document = apply_header(document, header)
         run.document = document
         document.extracted_text = "\f".join(extracted.pages)
         document.file_type, document.page_count = kind, len(extracted.pages)
-        document.save(update_fields=["extracted_text", "file_type", "page_count", "updated_at"])
+        # One write for the header's facts and the text: the text can be megabytes.
+        document.save()
 
     if document.origin == Origin.LEAKED:
         with progress.step("public copy"):
@@ -391,7 +406,8 @@ def parse_all(extracted: Extracted) -> list[ParsedProposal]:
 def apply_header(document: Document, header: Header) -> Document:
     """Give a received document the symbol its header states. If a record for that symbol
     already exists with no file (from metadata, or named by a revision), the file joins
-    that record rather than making a second one."""
+    that record rather than making a second one. Returns the document to keep, for the
+    caller to save."""
     header.symbol = fit(Document, "symbol", header.symbol)
     header.base_symbol = fit(Document, "symbol", header.base_symbol)
     header.source_line = fit(Document, "source_line", header.source_line)
@@ -412,8 +428,8 @@ def apply_header(document: Document, header: Header) -> Document:
                 existing.origin = Origin.LEAKED
             DocumentIntake.objects.filter(document=document).update(document=existing)
             IngestRun.objects.filter(document=document).update(document=existing)
+            # Before the caller saves the record with the file's hash, which is unique.
             document.delete()
-            existing.save()
             document = existing
         elif existing is None:
             document.symbol = header.symbol
@@ -434,7 +450,6 @@ def apply_header(document: Document, header: Header) -> Document:
     for field in ("date", "language", "source_line"):
         if getattr(header, field) and not getattr(document, field):
             setattr(document, field, getattr(header, field))
-    document.save()
     return document
 
 
