@@ -465,9 +465,11 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 
 
 class Linker:
-    """What linking needs, read once per document rather than once per proposal."""
+    """What linking needs, read once per document rather than once per proposal. The
+    provisions it finds missing are made in memory and written together by
+    `save_provisions`, before the proposals that point to them."""
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, parsed: list[ParsedProposal]):
         self.document = document
         self.conference = document.conference
         states = list(MemberState.objects.all())
@@ -482,10 +484,15 @@ class Linker:
             g.proposal_prefix: g for g in RegionalGroup.objects.exclude(proposal_prefix="")
         }
         self.instruments = list(self.conference.instruments.all())
+        # Only the provisions this document names: an instrument has hundreds.
+        named = {n for i in parsed for n in (i.resolution, i.provision, i.article) if n}
         self.provisions = {
             (p.instrument_id, p.number): p
-            for p in Provision.objects.filter(instrument__in=self.instruments)
+            for p in Provision.objects.filter(instrument__in=self.instruments, number__in=named)
         }
+        self.new_provisions: list[Provision] = []
+        # Existing provisions that gain their article: {provision pk: article}.
+        self.new_articles: dict[int, Provision] = {}
         self.topics = [(topic, keywords(topic)) for topic in Topic.objects.exclude(keywords="")]
 
     def proposers(self, item: ParsedProposal, header: Header, problems: list[str]):
@@ -506,7 +513,7 @@ class Linker:
 
     def provision(self, item: ParsedProposal, problems: list[str]) -> Provision | None:
         """The provision in the instruments the conference revises; one they do not have
-        is created as "proposed new"."""
+        is made as "proposed new", for save_provisions to write."""
         if item.resolution:
             number, kind = item.resolution, ProvisionKind.RESOLUTION
             kinds = {InstrumentKind.RESOLUTIONS}
@@ -532,22 +539,26 @@ class Linker:
         if not instruments:
             problems.append(f"no instrument of {self.conference.slug} to put provision {number} in")
             return None
-        provision = found[0] if found else self.create_provision(instruments[0], number, kind, item)
-        if item.article and kind != ProvisionKind.ARTICLE and provision.article_id is None:
-            article = self.provisions.get((provision.instrument_id, item.article))
+        instrument = found[0].instrument_id if found else instruments[0].pk
+        provision = found[0] if found else self.new_provision(instrument, number, kind, item)
+        if (
+            item.article
+            and kind != ProvisionKind.ARTICLE
+            and provision.article_id is None
+            # Without an id, no query: this sees an unsaved article linked in this run.
+            and provision.article is None
+        ):
+            article = self.provisions.get((instrument, item.article))
             if article is None:
-                article = self.create_provision(
-                    provision.instrument, item.article, ProvisionKind.ARTICLE, item
-                )
-            Provision.objects.filter(pk=provision.pk).update(article=article)
+                article = self.new_provision(instrument, item.article, ProvisionKind.ARTICLE, item)
             provision.article = article
+            if provision.pk is not None:
+                self.new_articles[provision.pk] = article
         return provision
 
-    def create_provision(
-        self, instrument, number: str, kind: str, item: ParsedProposal
-    ) -> Provision:
-        provision = Provision.objects.create(
-            instrument=instrument,
+    def new_provision(self, instrument: int, number: str, kind: str, item: ParsedProposal):
+        provision = Provision(
+            instrument_id=instrument,
             number=fit(Provision, "number", number),
             kind=kind,
             status=ProvisionStatus.PROPOSED,
@@ -563,8 +574,27 @@ class Linker:
             ),
             source=f"Named by a proposal in {self.conference.slug} {self.document.symbol}",
         )
-        self.provisions[(instrument.pk, number)] = provision
+        self.provisions[(instrument, number)] = provision
+        self.new_provisions.append(provision)
         return provision
+
+    def save_provisions(self) -> None:
+        """Write the provisions found missing, articles first since provisions point to
+        them, and link existing provisions to their articles: a query per kind of write
+        rather than per provision."""
+        is_article = [p.kind == ProvisionKind.ARTICLE for p in self.new_provisions]
+        Provision.objects.bulk_create(
+            [p for p, a in zip(self.new_provisions, is_article, strict=True) if a]
+        )
+        Provision.objects.bulk_create(
+            [p for p, a in zip(self.new_provisions, is_article, strict=True) if not a]
+        )
+        by_article: dict[int, list[int]] = {}
+        for pk, article in self.new_articles.items():
+            by_article.setdefault(article.pk, []).append(pk)
+        for article_id, pks in by_article.items():
+            Provision.objects.filter(pk__in=pks).update(article_id=article_id)
+        self.new_provisions, self.new_articles = [], {}
 
     def topics_for(self, item: ParsedProposal) -> list[Topic]:
         searchable = f"{item.text}\n{item.reasons}".lower()
@@ -575,7 +605,7 @@ def save_proposals(
     run: IngestRun, document: Document, parsed: list[ParsedProposal], header: Header
 ) -> list[str]:
     """Link and save every parsed proposal; return what needs a curator's eye."""
-    linker = Linker(document)
+    linker = Linker(document, parsed)
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
     own = {
@@ -589,7 +619,7 @@ def save_proposals(
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
         .select_related("document")
     }
-    review, new = [], []
+    review, new, found = [], [], []
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -632,14 +662,22 @@ def save_proposals(
         if proposal is None:
             new.append(facts)
         else:
-            _, changed = proposal_apply(proposal, index=False, **facts)
-            run.proposals_updated += int(changed)
+            found.append((proposal, facts))
         if confidence(problems) < REVIEW_THRESHOLD:
             run.proposals_to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
-    proposals_create(new, index=False)
+    # Before the proposals, which point to them.
+    linker.save_provisions()
+    written = []
+    for proposal, facts in found:
+        _, changed = proposal_apply(proposal, index=False, **facts)
+        run.proposals_updated += int(changed)
+        if changed:
+            written.append(proposal.pk)
+    written += [row.pk for row in proposals_create(new, index=False)]
     run.proposals_created = len(new)
-    search.index_proposals(Proposal.objects.filter(document=document))
+    # Only the rows written: re-ingesting an unchanged document indexes nothing again.
+    search.index_proposals(Proposal.objects.filter(pk__in=written))
     return review
 
 
