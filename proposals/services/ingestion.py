@@ -608,9 +608,12 @@ def save_proposals(
     linker = Linker(document, parsed)
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
+    # With their proposers and topics, which proposal_apply compares with the parsed ones.
     own = {
         p.number: p
-        for p in Proposal.objects.select_for_update().filter(document=document, number__in=numbers)
+        for p in Proposal.objects.select_for_update()
+        .filter(document=document, number__in=numbers)
+        .prefetch_related("sponsorships", "topics")
     }
     current = {
         p.number: p
@@ -618,6 +621,7 @@ def save_proposals(
         for p in Proposal.objects.select_for_update(of=("self",))
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
         .select_related("document")
+        .prefetch_related("sponsorships", "topics")
     }
     review, new, found = [], [], []
     for item in parsed:
@@ -670,7 +674,7 @@ def save_proposals(
     linker.save_provisions()
     written = []
     for proposal, facts in found:
-        _, changed = proposal_apply(proposal, index=False, **facts)
+        _, changed = proposal_apply(proposal, index=False, savepoint=False, **facts)
         run.proposals_updated += int(changed)
         if changed:
             written.append(proposal.pk)

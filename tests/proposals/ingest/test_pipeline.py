@@ -356,6 +356,37 @@ def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on
     assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
 
 
+@pytest.fixture
+def topics_on():
+    Topic.objects.filter(slug="spam").update(keywords="unsolicited")
+
+
+def test_ingesting_costs_the_same_queries_for_3_proposals_as_for_30(receive, topics_on):
+    """Linking, saving and re-ingesting read and write in bulk, never per proposal."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.services.ingestion import document_ingest
+
+    def queries(count: int, document_number: int) -> tuple[int, int]:
+        article = document_number - 90  # a new article, with new provisions, each time
+        text = f"Document {document_number}-E\n" + "".join(
+            f"ADD\tRUS/{document_number}/{n}\nARTICLE {article}A\nNew\n"
+            f"{n}\t{article}A.{n}\tUnsolicited text {n}.\nReasons:\tR.\n"
+            for n in range(1, count + 1)
+        )
+        with CaptureQueriesContext(connection) as first:
+            document, run = receive(text.encode())
+        assert run.status == IngestStatus.SUCCEEDED, run.error
+        assert run.proposals_created == count
+        with CaptureQueriesContext(connection) as again:
+            run = document_ingest(run=IngestRun.objects.create(document=document))
+        assert (run.status, run.proposals_updated) == (IngestStatus.SUCCEEDED, 0)
+        return len(first), len(again)
+
+    assert queries(3, 94) == queries(30, 95)
+
+
 def test_docx_public_copy_drops_tracked_change_authors():
     from proposals.ingest.public_copy import docx_without_metadata
 
