@@ -12,6 +12,7 @@ numbers wrapped across lines, other languages around the symbols.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 ACTIONS = ("(MOD)", "ADD*", "SUP*", "ADD", "MOD", "SUP", "NOC")
@@ -126,16 +127,19 @@ def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
 def parse_text(pages: list[str]) -> list[ParsedProposal]:
     """Proposals in running text. `pages` are the document's pages, in order; a proposal
     may run across a page break and keeps the page it started on."""
-    text, page_starts = "", []
+    chunks, page_starts, length = [], [], 0
     for page in pages:
-        page_starts.append(len(text))
-        text += normalise(page) + "\n"
+        page_starts.append(length)
+        chunks.append(normalise(page) + "\n")
+        length += len(chunks[-1])
+    text = "".join(chunks)
 
     starts = list(PROPOSAL_START.finditer(text))
     proposals = []
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        page = sum(1 for start in page_starts if start <= match.start())
+        # Pages are numbered from 1: the number of pages starting at or before the match.
+        page = bisect_right(page_starts, match.start())
         proposal = parsed_from(match, match["action"], page)
         read_body(proposal, text[match.end() : end])
         proposals.append(proposal)
@@ -189,9 +193,18 @@ def read_body(proposal: ParsedProposal, body: str) -> None:
         proposal.problems.append("no text")
 
 
+# Two spaces then any more: the literal two-space prefix lets the regex engine skip ahead
+# between matches instead of stopping at every single space, as [ \t]+ does (20 times
+# slower on a full page of running text).
+SPACES = re.compile("   *")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def tidy(text: str) -> str:
     """Paragraphs kept, runs of blanks inside a line squeezed."""
-    paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n[ \t]*\n", text)]
+    paragraphs = [
+        SPACES.sub(" ", p.replace("\t", " ")).strip() for p in PARAGRAPH_BREAK.split(text)
+    ]
     joined = "\n\n".join(p for p in paragraphs if p)
     return "\n".join(line.strip() for line in joined.split("\n"))
 

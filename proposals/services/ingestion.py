@@ -239,16 +239,22 @@ def document_reingest(*, document: Document) -> IngestRun:
 # --- Ingesting ----------------------------------------------------------------------
 
 
+# The step a claimed run starts at, recorded by the claim itself.
+FIRST_STEP = "read"
+
+
 class Progress:
     """Records the current step and its duration on the run, so the admin shows where
-    a long ingest is."""
+    a long ingest is. Each record is a commit of its own, so a step that takes
+    milliseconds whatever the document is timed without being announced."""
 
     def __init__(self, run: IngestRun):
         self.run = run
 
     @contextmanager
-    def step(self, name: str):
-        IngestRun.objects.filter(pk=self.run.pk).update(step=name)
+    def step(self, name: str, *, announce: bool = True):
+        if announce:
+            IngestRun.objects.filter(pk=self.run.pk).update(step=name)
         self.run.step = name
         started = time.perf_counter()
         try:
@@ -264,19 +270,26 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
     and is never retried. Database trouble propagates, so that the task retries it.
     """
     # Claim the run with a conditional update: of two deliveries of the same task (at-
-    # least-once), one proceeds. A RUNNING run is claimable too: its worker died.
-    claimed = IngestRun.objects.filter(
-        pk=run.pk, status__in=[IngestStatus.QUEUED, IngestStatus.RUNNING]
-    ).update(status=IngestStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    run.refresh_from_db()
-    if not claimed:
-        return run
-    if run.attempts > settings.INGEST_MAX_ATTEMPTS:
-        # Each redelivery after a worker died (out of memory, killed) counts; a document
-        # that keeps killing workers is given up on instead of looping forever.
-        error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
-        return run_finish(run, IngestStatus.FAILED, error)
-    Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
+    # least-once), one proceeds. A RUNNING run is claimable too: its worker died. The
+    # claim and the document's status are one commit.
+    with transaction.atomic():
+        claimed = IngestRun.objects.filter(
+            pk=run.pk, status__in=[IngestStatus.QUEUED, IngestStatus.RUNNING]
+        ).update(
+            status=IngestStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            step=FIRST_STEP,
+        )
+        run.refresh_from_db()
+        if not claimed:
+            return run
+        if run.attempts > settings.INGEST_MAX_ATTEMPTS:
+            # Each redelivery after a worker died (out of memory, killed) counts; a
+            # document that keeps killing workers is given up on instead of looping forever.
+            error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
+            return run_finish(run, IngestStatus.FAILED, error)
+        Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
 
     progress = Progress(run)
     try:
@@ -305,8 +318,9 @@ def run_finish(run: IngestRun, status: str, error: str, *, progress: bool = Fals
     if progress:
         fields += ["timings", "step", "pages", "proposals_found", "proposals_created",
                    "proposals_updated", "proposals_to_review", "document"]  # fmt: skip
-    run.save(update_fields=fields)
-    Document.objects.filter(pk=run.document_id).update(ingest_status=status)
+    with transaction.atomic():
+        run.save(update_fields=fields)
+        Document.objects.filter(pk=run.document_id).update(ingest_status=status)
     return run
 
 
@@ -330,21 +344,22 @@ def is_transient(problem: Exception) -> bool:
 
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
     document = run.document
-    with progress.step("read"), document.file.open("rb") as stored:
+    with progress.step(FIRST_STEP, announce=False), document.file.open("rb") as stored:
         data = stored.read()
-    with progress.step("detect"):
+    with progress.step("detect", announce=False):
         kind = detect_type(data)
     with progress.step("extract"):
         extracted = extract(data, kind, limits)
     run.pages = len(extracted.pages)
 
-    with progress.step("header"), transaction.atomic():
+    with progress.step("header", announce=False), transaction.atomic():
         header = parse_header(extracted.pages[0] if extracted.pages else "")
         document = apply_header(document, header)
         run.document = document
         document.extracted_text = "\f".join(extracted.pages)
         document.file_type, document.page_count = kind, len(extracted.pages)
-        document.save(update_fields=["extracted_text", "file_type", "page_count", "updated_at"])
+        # One write for the header's facts and the text: the text can be megabytes.
+        document.save()
 
     if document.origin == Origin.LEAKED:
         with progress.step("public copy"):
@@ -391,7 +406,8 @@ def parse_all(extracted: Extracted) -> list[ParsedProposal]:
 def apply_header(document: Document, header: Header) -> Document:
     """Give a received document the symbol its header states. If a record for that symbol
     already exists with no file (from metadata, or named by a revision), the file joins
-    that record rather than making a second one."""
+    that record rather than making a second one. Returns the document to keep, for the
+    caller to save."""
     header.symbol = fit(Document, "symbol", header.symbol)
     header.base_symbol = fit(Document, "symbol", header.base_symbol)
     header.source_line = fit(Document, "source_line", header.source_line)
@@ -412,8 +428,8 @@ def apply_header(document: Document, header: Header) -> Document:
                 existing.origin = Origin.LEAKED
             DocumentIntake.objects.filter(document=document).update(document=existing)
             IngestRun.objects.filter(document=document).update(document=existing)
+            # Before the caller saves the record with the file's hash, which is unique.
             document.delete()
-            existing.save()
             document = existing
         elif existing is None:
             document.symbol = header.symbol
@@ -434,7 +450,6 @@ def apply_header(document: Document, header: Header) -> Document:
     for field in ("date", "language", "source_line"):
         if getattr(header, field) and not getattr(document, field):
             setattr(document, field, getattr(header, field))
-    document.save()
     return document
 
 
@@ -450,9 +465,11 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 
 
 class Linker:
-    """What linking needs, read once per document rather than once per proposal."""
+    """What linking needs, read once per document rather than once per proposal. The
+    provisions it finds missing are made in memory and written together by
+    `save_provisions`, before the proposals that point to them."""
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, parsed: list[ParsedProposal]):
         self.document = document
         self.conference = document.conference
         states = list(MemberState.objects.all())
@@ -467,10 +484,15 @@ class Linker:
             g.proposal_prefix: g for g in RegionalGroup.objects.exclude(proposal_prefix="")
         }
         self.instruments = list(self.conference.instruments.all())
+        # Only the provisions this document names: an instrument has hundreds.
+        named = {n for i in parsed for n in (i.resolution, i.provision, i.article) if n}
         self.provisions = {
             (p.instrument_id, p.number): p
-            for p in Provision.objects.filter(instrument__in=self.instruments)
+            for p in Provision.objects.filter(instrument__in=self.instruments, number__in=named)
         }
+        self.new_provisions: list[Provision] = []
+        # Existing provisions that gain their article: {provision pk: article}.
+        self.new_articles: dict[int, Provision] = {}
         self.topics = [(topic, keywords(topic)) for topic in Topic.objects.exclude(keywords="")]
 
     def proposers(self, item: ParsedProposal, header: Header, problems: list[str]):
@@ -491,7 +513,7 @@ class Linker:
 
     def provision(self, item: ParsedProposal, problems: list[str]) -> Provision | None:
         """The provision in the instruments the conference revises; one they do not have
-        is created as "proposed new"."""
+        is made as "proposed new", for save_provisions to write."""
         if item.resolution:
             number, kind = item.resolution, ProvisionKind.RESOLUTION
             kinds = {InstrumentKind.RESOLUTIONS}
@@ -517,22 +539,26 @@ class Linker:
         if not instruments:
             problems.append(f"no instrument of {self.conference.slug} to put provision {number} in")
             return None
-        provision = found[0] if found else self.create_provision(instruments[0], number, kind, item)
-        if item.article and kind != ProvisionKind.ARTICLE and provision.article_id is None:
-            article = self.provisions.get((provision.instrument_id, item.article))
+        instrument = found[0].instrument_id if found else instruments[0].pk
+        provision = found[0] if found else self.new_provision(instrument, number, kind, item)
+        if (
+            item.article
+            and kind != ProvisionKind.ARTICLE
+            and provision.article_id is None
+            # Without an id, no query: this sees an unsaved article linked in this run.
+            and provision.article is None
+        ):
+            article = self.provisions.get((instrument, item.article))
             if article is None:
-                article = self.create_provision(
-                    provision.instrument, item.article, ProvisionKind.ARTICLE, item
-                )
-            Provision.objects.filter(pk=provision.pk).update(article=article)
+                article = self.new_provision(instrument, item.article, ProvisionKind.ARTICLE, item)
             provision.article = article
+            if provision.pk is not None:
+                self.new_articles[provision.pk] = article
         return provision
 
-    def create_provision(
-        self, instrument, number: str, kind: str, item: ParsedProposal
-    ) -> Provision:
-        provision = Provision.objects.create(
-            instrument=instrument,
+    def new_provision(self, instrument: int, number: str, kind: str, item: ParsedProposal):
+        provision = Provision(
+            instrument_id=instrument,
             number=fit(Provision, "number", number),
             kind=kind,
             status=ProvisionStatus.PROPOSED,
@@ -548,8 +574,27 @@ class Linker:
             ),
             source=f"Named by a proposal in {self.conference.slug} {self.document.symbol}",
         )
-        self.provisions[(instrument.pk, number)] = provision
+        self.provisions[(instrument, number)] = provision
+        self.new_provisions.append(provision)
         return provision
+
+    def save_provisions(self) -> None:
+        """Write the provisions found missing, articles first since provisions point to
+        them, and link existing provisions to their articles: a query per kind of write
+        rather than per provision."""
+        is_article = [p.kind == ProvisionKind.ARTICLE for p in self.new_provisions]
+        Provision.objects.bulk_create(
+            [p for p, a in zip(self.new_provisions, is_article, strict=True) if a]
+        )
+        Provision.objects.bulk_create(
+            [p for p, a in zip(self.new_provisions, is_article, strict=True) if not a]
+        )
+        by_article: dict[int, list[int]] = {}
+        for pk, article in self.new_articles.items():
+            by_article.setdefault(article.pk, []).append(pk)
+        for article_id, pks in by_article.items():
+            Provision.objects.filter(pk__in=pks).update(article_id=article_id)
+        self.new_provisions, self.new_articles = [], {}
 
     def topics_for(self, item: ParsedProposal) -> list[Topic]:
         searchable = f"{item.text}\n{item.reasons}".lower()
@@ -560,12 +605,15 @@ def save_proposals(
     run: IngestRun, document: Document, parsed: list[ParsedProposal], header: Header
 ) -> list[str]:
     """Link and save every parsed proposal; return what needs a curator's eye."""
-    linker = Linker(document)
+    linker = Linker(document, parsed)
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
+    # With their proposers and topics, which proposal_apply compares with the parsed ones.
     own = {
         p.number: p
-        for p in Proposal.objects.select_for_update().filter(document=document, number__in=numbers)
+        for p in Proposal.objects.select_for_update()
+        .filter(document=document, number__in=numbers)
+        .prefetch_related("sponsorships", "topics")
     }
     current = {
         p.number: p
@@ -573,8 +621,9 @@ def save_proposals(
         for p in Proposal.objects.select_for_update(of=("self",))
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
         .select_related("document")
+        .prefetch_related("sponsorships", "topics")
     }
-    review, new = [], []
+    review, new, found = [], [], []
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -617,14 +666,22 @@ def save_proposals(
         if proposal is None:
             new.append(facts)
         else:
-            _, changed = proposal_apply(proposal, index=False, **facts)
-            run.proposals_updated += int(changed)
+            found.append((proposal, facts))
         if confidence(problems) < REVIEW_THRESHOLD:
             run.proposals_to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
-    proposals_create(new, index=False)
+    # Before the proposals, which point to them.
+    linker.save_provisions()
+    written = []
+    for proposal, facts in found:
+        _, changed = proposal_apply(proposal, index=False, savepoint=False, **facts)
+        run.proposals_updated += int(changed)
+        if changed:
+            written.append(proposal.pk)
+    written += [row.pk for row in proposals_create(new, index=False)]
     run.proposals_created = len(new)
-    search.index_proposals(Proposal.objects.filter(document=document))
+    # Only the rows written: re-ingesting an unchanged document indexes nothing again.
+    search.index_proposals(Proposal.objects.filter(pk__in=written))
     return review
 
 

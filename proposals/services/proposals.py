@@ -124,35 +124,45 @@ def proposals_create(many: Sequence[dict], *, index: bool = True) -> list[Propos
     return rows
 
 
-@transaction.atomic
 def proposal_apply(
-    proposal: Proposal | None, *, index: bool = True, **facts
+    proposal: Proposal | None, *, index: bool = True, savepoint: bool = True, **facts
 ) -> tuple[Proposal, bool]:
     """Apply what a source says (proposal_row's keyword arguments) to `proposal`, or
     create it when None; see proposal_upsert for the rules. Ingestion calls this with the
-    row it found by document and number, and index=False, indexing a document at once."""
-    if proposal is None:
-        return proposals_create([facts], index=index)[0], True
-    given, proposers, topics = proposal_row(**facts)
+    row it found by document and number (its proposers and topics prefetched), index=False,
+    indexing a document at once, and savepoint=False: it applies hundreds in one
+    transaction that any error ends, so a savepoint around each would only cost queries."""
+    with transaction.atomic(savepoint=savepoint):
+        if proposal is None:
+            return proposals_create([facts], index=index)[0], True
+        given, proposers, topics = proposal_row(**facts)
 
-    changed_fields = [name for name, value in given.items() if getattr(proposal, name) != value]
-    for name in changed_fields:
-        setattr(proposal, name, given[name])
-    if changed_fields:
-        proposal.save(update_fields=[*changed_fields, "updated_at"])
-    changed = bool(changed_fields)
+        changed_fields = [name for name, value in given.items() if differs(proposal, name, value)]
+        for name in changed_fields:
+            setattr(proposal, name, given[name])
+        if changed_fields:
+            proposal.save(update_fields=[*changed_fields, "updated_at"])
+        changed = bool(changed_fields)
 
-    if proposers:
-        changed |= proposal_set_proposers(proposal=proposal, proposers=proposers)
-    missing_topics = {topic.pk for topic in topics} - set(
-        proposal.topics.values_list("pk", flat=True)
-    )
-    if missing_topics:
-        proposal.topics.add(*missing_topics)
-        changed = True
-    if changed and index:
-        search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
-    return proposal, changed
+        if proposers:
+            changed |= set_proposers(proposal, proposers)
+        missing_topics = {topic.pk for topic in topics} - {
+            topic.pk for topic in proposal.topics.all()
+        }
+        if missing_topics:
+            proposal.topics.add(*missing_topics)
+            changed = True
+        if changed and index:
+            search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
+        return proposal, changed
+
+
+def differs(proposal: Proposal, name: str, value) -> bool:
+    field = Proposal._meta.get_field(name)
+    if field.is_relation:
+        # By id: reading the related row to compare it would be a query.
+        return getattr(proposal, field.attname) != value.pk
+    return getattr(proposal, name) != value
 
 
 def proposer_fields(proposer: Proposer) -> dict:
@@ -174,6 +184,11 @@ def proposal_set_proposers(*, proposal: Proposal, proposers: Sequence[Proposer])
 
     Returns whether anything changed.
     """
+    return set_proposers(proposal, proposers)
+
+
+def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
+    # proposal_set_proposers without its own transaction, for proposal_apply's.
     wanted = {sponsorship_key(proposer): position for position, proposer in enumerate(proposers)}
     if len(wanted) < len(proposers):
         raise ValueError(f"{proposal}: a proposer is named twice.")

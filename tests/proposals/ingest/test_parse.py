@@ -67,6 +67,16 @@ def test_tabs_and_non_breaking_spaces_are_spaces():
     assert proposal.reasons == "Precision."
 
 
+def test_runs_of_spaces_and_tabs_in_a_line_become_one_space_and_paragraphs_stay():
+    text = (
+        "MOD PRG/29/1\n5 1.3  These\t \tRegulations  \n  apply.\n \t\n"
+        "Second  one.\nReasons: A \t B.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert proposal.text == "These Regulations\napply.\n\nSecond one."
+    assert proposal.reasons == "A B."
+
+
 @pytest.mark.parametrize("wrapped", ["RUS/27/\n7", "RUS/\n27/7", "RUS\n/27/7", "RUS/27\n/7"])
 def test_a_number_wrapped_across_lines_is_joined(wrapped):
     (proposal,) = parse_text([f"ADD\t{wrapped}\n31A\t3A.1\tInternet governance.\nReasons: §34.\n"])

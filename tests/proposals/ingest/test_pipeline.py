@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from proposals.choices import IngestStatus, IntakeChannel
-from proposals.models import Document, DocumentIntake, IngestRun, Proposal, Topic
+from proposals.models import Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
 from proposals.services.ingestion import document_receive
 
 from .documents import (
@@ -144,6 +144,36 @@ def test_topic_keywords_tag_proposals(receive):
     assert list(Proposal.objects.get(number="RUS/90/1").topics.values_list("slug", flat=True)) == [
         "spam"
     ]
+
+
+def test_provisions_an_instrument_lacks_are_made_proposed_and_linked_to_their_articles(
+    receive, wcit
+):
+    itrs = wcit.instruments.get(kind="regulations")
+    lone = Provision.objects.create(
+        instrument=itrs, number="9B.1", kind="provision", status="proposed", source="Test."
+    )
+    text = (
+        b"Document 91-E\n"
+        b"ADD\tRUS/91/1\nARTICLE 9A\nNumbering\n31B\t9A.1\tOne.\nReasons:\tR.\n"
+        b"ADD\tRUS/91/2\nARTICLE 9A\nNumbering\n31C\t9A.2\tTwo.\nReasons:\tR.\n"
+        b"ADD\tRUS/91/3\nARTICLE 9B\nSecurity\n31D\t9B.1\tThree.\nReasons:\tR.\n"
+    )
+    _, run = receive(text)
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    numbers = ["9A", "9A.1", "9A.2", "9B", "9B.1"]
+    made = {p.number: p for p in Provision.objects.filter(instrument=itrs, number__in=numbers)}
+    assert {n: (p.kind, p.status) for n, p in made.items() if n != "9B.1"} == {
+        "9A": ("article", "proposed"),
+        "9A.1": ("provision", "proposed"),
+        "9A.2": ("provision", "proposed"),
+        "9B": ("article", "proposed"),
+    }
+    assert made["9A"].title == "Numbering" and made["9A.1"].margin_number == "31B"
+    assert made["9A.1"].article == made["9A.2"].article == made["9A"]
+    lone.refresh_from_db()
+    assert lone.article == made["9B"]
+    assert Proposal.objects.get(number="RUS/91/2").provision == made["9A.2"]
 
 
 # --- Bad input: every case ends with a reason, and the next document still goes in -----
@@ -324,6 +354,37 @@ def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on
     run.refresh_from_db()
     assert run.status == IngestStatus.SUCCEEDED
     assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
+
+
+@pytest.fixture
+def topics_on():
+    Topic.objects.filter(slug="spam").update(keywords="unsolicited")
+
+
+def test_ingesting_costs_the_same_queries_for_3_proposals_as_for_30(receive, topics_on):
+    """Linking, saving and re-ingesting read and write in bulk, never per proposal."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.services.ingestion import document_ingest
+
+    def queries(count: int, document_number: int) -> tuple[int, int]:
+        article = document_number - 90  # a new article, with new provisions, each time
+        text = f"Document {document_number}-E\n" + "".join(
+            f"ADD\tRUS/{document_number}/{n}\nARTICLE {article}A\nNew\n"
+            f"{n}\t{article}A.{n}\tUnsolicited text {n}.\nReasons:\tR.\n"
+            for n in range(1, count + 1)
+        )
+        with CaptureQueriesContext(connection) as first:
+            document, run = receive(text.encode())
+        assert run.status == IngestStatus.SUCCEEDED, run.error
+        assert run.proposals_created == count
+        with CaptureQueriesContext(connection) as again:
+            run = document_ingest(run=IngestRun.objects.create(document=document))
+        assert (run.status, run.proposals_updated) == (IngestStatus.SUCCEEDED, 0)
+        return len(first), len(again)
+
+    assert queries(3, 94) == queries(30, 95)
 
 
 def test_docx_public_copy_drops_tracked_change_authors():
