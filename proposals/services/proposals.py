@@ -161,7 +161,7 @@ def differs(proposal: Proposal, name: str, value) -> bool:
     field = Proposal._meta.get_field(name)
     if field.is_relation:
         # By id: reading the related row to compare it would be a query.
-        return getattr(proposal, field.attname) != value.pk
+        return getattr(proposal, field.attname) != (value.pk if value is not None else None)
     return getattr(proposal, name) != value
 
 

@@ -90,3 +90,13 @@ def test_set_proposers_refuses_a_proposer_named_twice(proposal_factory, member_s
     proposal, state = proposal_factory(), member_state_factory()
     with pytest.raises(ValueError, match="named twice"):
         proposal_set_proposers(proposal=proposal, proposers=[state, state])
+
+
+def test_applying_facts_that_clear_a_relation_clears_it(proposal_factory, provision_factory):
+    from proposals.services.proposals import differs
+
+    proposal = proposal_factory(provision=provision_factory())
+    assert differs(proposal, "provision", None)
+    assert not differs(proposal, "provision", proposal.provision)
+    proposal.provision = None
+    assert not differs(proposal, "provision", None)
