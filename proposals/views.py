@@ -164,6 +164,7 @@ def proposal_detail(request, conference: str, key: str):
             "proposal": proposal,
             "earlier_versions": proposal.supersedes.all(),
             "later_version": later,
+            "canonical_url": url,
             "citation": citation(proposal, url),
             "api_url": reverse(
                 "api:proposal-detail",

@@ -50,3 +50,18 @@ def test_unknown_keys_are_not_found(client, small_world, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_a_document_a_state_and_a_group_with_nothing_recorded(
+    client, db, document_factory, member_state_factory, regional_group_factory
+):
+    document = document_factory()
+    body = client.get(document.get_absolute_url()).content.decode()
+    assert "No proposals recorded from this document." in body
+    assert "No file has been received" in body
+    state = member_state_factory()
+    body = client.get(state.get_absolute_url()).content.decode()
+    assert body.count("None recorded.") == 2 and "No group memberships recorded." in body
+    group = regional_group_factory()
+    body = client.get(group.get_absolute_url()).content.decode()
+    assert "None recorded." in body and "No member list found in a source yet." in body

@@ -139,7 +139,7 @@ class TestProposalPage:
         assert "ITRs 3.1" in body and "Spam</a>" in body and "Spam harms networks." in body
         cited = "Russia, Saudi Arabia, Proposal RUS/27/1 on ITRs 3.1, WCIT-12, Document 27"
         assert f"{cited} (leaked, p. 1). ITU Proposal Tracker" in body
-        assert "http://testserver/proposals/wcit-12/RUS-27-1/" in body
+        assert '<link rel="canonical" href="http://testserver/proposals/wcit-12/RUS-27-1/">' in body
 
     def test_links_earlier_and_later_versions(self, client, small_world, proposal_factory):
         current = small_world.proposals[0]
