@@ -29,11 +29,18 @@ class SortForm(forms.Form):
         choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
     )
 
-    def ordering(self, *, searched: bool) -> tuple[str, ...]:
+    def chosen(self, *, searched: bool) -> str:
+        """The sort in force: the one asked for, else relevance for a search and newest
+        for a list. Relevance without a search has nothing to rank by."""
         chosen = self.cleaned_data.get("sort") or ("relevance" if searched else DEFAULT_SORT)
-        if chosen == "relevance" and not searched:
-            chosen = DEFAULT_SORT
-        return SORTS[chosen][1]
+        return DEFAULT_SORT if chosen == "relevance" and not searched else chosen
+
+    def ordering(self, *, searched: bool) -> tuple:
+        return SORTS[self.chosen(searched=searched)][1]
+
+    @staticmethod
+    def offered(*, searched: bool) -> list[tuple[str, str]]:
+        return [(key, label) for key, (label, _) in SORTS.items() if key != "relevance" or searched]
 
 
 class ConferenceChoiceForm(forms.Form):

@@ -18,12 +18,12 @@ from delegations.models import GroupMembership, MemberState
 
 from . import search
 from .charts import bar_chart
-from .choices import Action, Origin
+from .choices import Action, Origin, ProvisionKind
 from .citation import citation
 from .diff import changed_words, word_diff
 from .facets import proposal_facets
 from .filters import ProposalFilterSet
-from .forms import SORTS, ConferenceChoiceForm, SortForm
+from .forms import ConferenceChoiceForm, SortForm
 from .models import Conference, Document, Proposal, Provision, Sponsorship, Topic
 from .querysets import count_of, sees_unpublished
 
@@ -120,11 +120,8 @@ def proposal_list(request):
             "facets": proposal_facets(
                 request.GET, Proposal.objects.visible_to(request.user), request
             ),
-            "sorts": [
-                (key, label) for key, (label, _) in SORTS.items() if key != "relevance" or query
-            ],
-            "current_sort": sort_form.cleaned_data.get("sort")
-            or ("relevance" if query else "newest"),
+            "sorts": sort_form.offered(searched=bool(query)),
+            "current_sort": sort_form.chosen(searched=bool(query)),
             "view_query": view_params.urlencode(),
             "kept_params": kept_params,
             "sort_params": [(name, value) for name, value in kept_params if name != "sort"]
@@ -201,7 +198,7 @@ def provision_detail(request, instrument: str, number: str):
         provision.provisions.select_related("instrument")
         .annotate(proposal_count=count_of(visible, "provision"))
         .order_by("id")
-        if provision.kind == "article"
+        if provision.kind == ProvisionKind.ARTICLE
         else []
     )
     return render(
@@ -293,19 +290,21 @@ def document_detail(request, pk: int):
         ),
         pk=pk,
     )
-    proposals = (
+    # A compilation such as TD 62 holds hundreds: one page of them at a time.
+    proposals = Paginator(
         Proposal.objects.visible_to(request.user)
         .filter(document=document)
         .for_display(user=request.user)
-        .order_by("number", "pk")
-    )
+        .order_by("number", "pk"),
+        PROPOSALS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     curator = sees_unpublished(request.user)
     return render(
         request,
         "proposals/document_detail.html",
         {
             "document": document,
-            "proposals": proposals,
+            "page": proposals,
             "curator": curator,
             # The exact time and address a leak arrived from could point to its source.
             "withhold_provenance": document.origin == Origin.LEAKED and not curator,
