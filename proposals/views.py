@@ -28,6 +28,8 @@ from .models import Conference, Document, Proposal, Provision, Sponsorship, Topi
 from .querysets import count_of, sees_unpublished
 
 PROPOSALS_PER_PAGE = 50
+# Side by side, more than this stops being comparable at a glance; the rest page on.
+COLUMNS_PER_PAGE = 24
 
 
 def home(request):
@@ -188,9 +190,12 @@ def provision_detail(request, instrument: str, number: str):
             proposals = proposals.filter(conference=form.cleaned_data["conference"])
     else:
         proposals, status = proposals.none(), 400
-    proposals = list(
-        proposals.for_display(user=request.user).order_by("conference__starts_on", "number", "pk")
-    )
+    proposals = Paginator(
+        proposals.for_display(user=request.user).order_by(
+            F("conference__starts_on").asc(nulls_last=True), "number", "pk"
+        ),
+        COLUMNS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     for proposal in proposals:
         proposal.diff = word_diff(provision.baseline_text, proposal.text) if proposal.text else []
         proposal.words_added, proposal.words_removed = changed_words(proposal.diff)
@@ -206,7 +211,7 @@ def provision_detail(request, instrument: str, number: str):
         "proposals/provision_detail.html",
         {
             "provision": provision,
-            "proposals": proposals,
+            "page": proposals,
             "form": form,
             "parts": parts,
             "list_url": proposals_url(

@@ -162,7 +162,7 @@ class TestProvisionPage:
     def test_puts_the_proposals_side_by_side_with_word_diffs(self, client, small_world):
         response = client.get("/provisions/itr-1988/3.1/")
         body = response.content.decode()
-        assert [p.number for p in response.context["proposals"]] == ["RUS/27/1", "RUS/27/2"]
+        assert [p.number for p in response.context["page"]] == ["RUS/27/1", "RUS/27/2"]
         assert "<del>Administrations</del>" in body and "<ins>Member States</ins>" in body
         assert "<ins> to fight unsolicited spam</ins>." in body
         assert "<del> telecommunication</del> facilities" in body
@@ -173,10 +173,19 @@ class TestProvisionPage:
     ):
         other = conference_factory(slug="pp-14")
         proposal_factory(conference=other, provision=small_world.provision, text="Other.")
-        assert len(client.get("/provisions/itr-1988/3.1/").context["proposals"]) == 3
+        assert len(client.get("/provisions/itr-1988/3.1/").context["page"]) == 3
         narrowed = client.get("/provisions/itr-1988/3.1/", {"conference": "pp-14"})
-        assert [p.conference.slug for p in narrowed.context["proposals"]] == ["pp-14"]
+        assert [p.conference.slug for p in narrowed.context["page"]] == ["pp-14"]
         assert client.get("/provisions/itr-1988/3.1/", {"conference": "zz"}).status_code == 400
+
+    def test_many_proposals_page_on_in_columns(self, client, db):
+        from tests.pages.conftest import build_world
+
+        build_world(30)
+        first = client.get("/provisions/itr-1988/3.1/")
+        second = client.get("/provisions/itr-1988/3.1/", {"page": 2})
+        assert len(first.context["page"]) == 24 and len(second.context["page"]) == 6
+        assert "30 proposals" in first.content.decode()
 
     def test_an_article_lists_its_provisions(self, client, small_world):
         response = client.get("/provisions/itr-1988/3/")
