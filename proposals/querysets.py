@@ -83,20 +83,25 @@ class ProposalQuerySet(models.QuerySet):
         proposals may be shown."""
         from .models import Sponsorship
 
-        return self.select_related(
-            "conference", "provision__instrument", "document", "superseded_by__conference"
-        ).prefetch_related(
-            Prefetch(
-                "sponsorships",
-                Sponsorship.objects.select_related(
-                    "member_state", "regional_group", "sector_member"
-                ).order_by("position"),
-            ),
-            "topics",
-            Prefetch(
-                "supersedes",
-                self.model.objects.visible_to(user).select_related("conference"),
-            ),
+        return (
+            self.select_related(
+                "conference", "provision__instrument", "document", "superseded_by__conference"
+            )
+            # The search vectors are for the database alone, and the largest columns.
+            .defer("search_vector", "document__search_vector", "document__extracted_text")
+            .prefetch_related(
+                Prefetch(
+                    "sponsorships",
+                    Sponsorship.objects.select_related(
+                        "member_state", "regional_group", "sector_member"
+                    ).order_by("position"),
+                ),
+                "topics",
+                Prefetch(
+                    "supersedes",
+                    self.model.objects.visible_to(user).select_related("conference"),
+                ),
+            )
         )
 
     def backed_by(self, member_state, *, via_groups: bool = True):
