@@ -309,6 +309,8 @@ class TestVersionsAndMemberships:
         assert response.status_code == 302 and response.url == published.get_absolute_url()
         body = client.get(response.url).content.decode()
         assert "superseded" not in body  # the unpublished revision is not announced
+        assert "Superseded" not in client.get("/proposals/").content.decode()
+        assert "Superseded" in admin_client.get("/proposals/").content.decode()
         assert admin_client.get("/proposals/wcit-12/RUS-27-1/").status_code == 200
 
     def test_memberships_shown_are_those_at_the_time_of_the_conference(
