@@ -16,13 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from harness import django_for_bench
 
 FILLER = (
     "The Member States recognize the right of the public to correspond by means of the "
@@ -74,13 +70,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="itutracker-bench-")
-    os.environ.setdefault("ITUTRACKER_DATA_DIR", folder)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itutracker.settings")
-    import django
-
-    django.setup()
+    django_for_bench()
     from django.core.management import call_command
 
     from proposals.ingest.detect import detect_type

@@ -14,12 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import django_for_bench
 
 
 def main() -> None:
@@ -27,13 +24,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     options = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="itutracker-bench-")
-    os.environ.setdefault("ITUTRACKER_DATA_DIR", folder)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itutracker.settings")
-    import django
-
-    django.setup()
+    django_for_bench()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, reset_queries
