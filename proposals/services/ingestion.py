@@ -28,6 +28,7 @@ from ..choices import (
     DocumentKind,
     IngestStatus,
     InstrumentKind,
+    IntakeChannel,
     Origin,
     ProvisionKind,
     ProvisionStatus,
@@ -89,17 +90,28 @@ def document_receive(
     name = f"documents/{digest[:2]}/{digest}"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
-    arguments = (conference, digest, name, origin, channel, filename, source_url, received_by)
+    arguments = {
+        "conference": conference,
+        "digest": digest,
+        "name": name,
+        "origin": origin,
+        "channel": channel,
+        "filename": filename,
+        "source_url": source_url,
+        "received_by": received_by,
+        "enqueue": enqueue,
+        "skip_known": skip_known,
+    }
     try:
-        return receive_stored(*arguments, enqueue=enqueue, skip_known=skip_known)
+        return receive_stored(**arguments)
     except IntegrityError:
         # The same bytes arrived twice at once and the other arrival created the row
         # first: this one is then a second intake of it.
-        return receive_stored(*arguments, enqueue=enqueue, skip_known=skip_known)
+        return receive_stored(**arguments)
 
 
 def receive_stored(
-    conference, digest, name, origin, channel, filename, source_url, received_by, *,
+    *, conference, digest, name, origin, channel, filename, source_url, received_by,
     enqueue: bool, skip_known: bool,
 ) -> tuple[Document, IngestRun | None]:  # fmt: skip
     with transaction.atomic():
@@ -109,7 +121,7 @@ def receive_stored(
         run = None
         if document is not None and document.ingest_status == IngestStatus.FAILED:
             # A failure may have been ours (a limit, a bug since fixed): try again.
-            run = IngestRun.objects.create(document=document)
+            run = run_queue(document, enqueue=enqueue)
         if document is None:
             document = Document.objects.create(
                 conference=conference,
@@ -124,9 +136,7 @@ def receive_stored(
                 # can point to whoever passed it on.
                 source=f"Received via {channel}",
             )
-            run = IngestRun.objects.create(document=document)
-        if run is not None and enqueue:
-            run_ingest_after_commit(run)
+            run = run_queue(document, enqueue=enqueue)
         DocumentIntake.objects.create(
             document=document,
             channel=channel,
@@ -138,14 +148,17 @@ def receive_stored(
 
 
 def document_fetch(
-    *, conference: Conference, url: str, origin: str, channel: str = "url", received_by=None
+    *,
+    conference: Conference,
+    url: str,
+    origin: str,
+    channel: str = IntakeChannel.URL,
+    received_by=None,
 ) -> tuple[Document, IngestRun | None]:
     """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it."""
     from urllib.parse import unquote, urlsplit
 
-    fetched = fetch(
-        url, allowed_hosts=set(settings.INGEST_FETCH_HOSTS), max_bytes=settings.INGEST_MAX_BYTES
-    )
+    fetched = fetch_allowed(url)
     filename = unquote(urlsplit(fetched.url).path.rsplit("/", 1)[-1])
     return document_receive(
         conference=conference,
@@ -181,16 +194,33 @@ def sources_poll() -> dict[str, int]:
     return counts
 
 
+def fetch_allowed(url: str):
+    """Fetch `url` within the configured hosts and size limit."""
+    return fetch(
+        url, allowed_hosts=set(settings.INGEST_FETCH_HOSTS), max_bytes=settings.INGEST_MAX_BYTES
+    )
+
+
+def document_files(folder: Path) -> list[Path]:
+    """The files under `folder`, in a stable order, without hidden ones (.DS_Store)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def over_size_limit(path: Path) -> bool:
+    """Checked before reading, so an oversize file is never loaded into memory."""
+    return path.stat().st_size > settings.INGEST_MAX_BYTES
+
+
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if path.stat().st_size > settings.INGEST_MAX_BYTES:
+    for path in document_files(folder):
+        if over_size_limit(path):
             counts["failed"] += 1
             continue
         _, run = document_receive(
             conference=conference,
             data=path.read_bytes(),
             origin=origin,
-            channel="poll",
+            channel=IntakeChannel.POLL,
             filename=path.name,
             skip_known=True,
         )
@@ -200,18 +230,24 @@ def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict)
 def poll_index(index_url: str, conference: Conference, origin: str, counts: dict) -> None:
     from selectolax.lexbor import LexborHTMLParser
 
-    allowed = set(settings.INGEST_FETCH_HOSTS)
-    page = fetch(index_url, allowed_hosts=allowed, max_bytes=settings.INGEST_MAX_BYTES)
+    page = fetch_allowed(index_url)
     links = {
         urljoin(page.url, node.attributes.get("href") or "")
         for node in LexborHTMLParser(page.data.decode("utf-8", "replace")).css("a[href]")
     }
-    for link in sorted(link for link in links if DOCUMENT_LINK.search(link)):
-        if DocumentIntake.objects.filter(source_url=link).exists():
+    links = sorted(link for link in links if DOCUMENT_LINK.search(link))
+    # One query for the whole page, not one per link.
+    known = set(
+        DocumentIntake.objects.filter(source_url__in=links).values_list("source_url", flat=True)
+    )
+    for link in links:
+        if link in known:
             counts["skipped"] += 1
             continue
         try:
-            document_fetch(conference=conference, url=link, origin=origin, channel="poll")
+            document_fetch(
+                conference=conference, url=link, origin=origin, channel=IntakeChannel.POLL
+            )
             counts["received"] += 1
         except IngestError as problem:
             log.warning("Could not fetch %s: %s", link, problem)
@@ -230,8 +266,16 @@ def document_reingest(*, document: Document) -> IngestRun:
     if not document.file:
         raise ValueError(f"{document} has no file to ingest.")
     with transaction.atomic():
-        run = IngestRun.objects.create(document=document)
-        Document.objects.filter(pk=document.pk).update(ingest_status=IngestStatus.QUEUED)
+        return run_queue(document, enqueue=True)
+
+
+def run_queue(document: Document, *, enqueue: bool) -> IngestRun:
+    """A new run for `document`, which shows as queued from now on; with `enqueue`, the
+    task is sent once the transaction commits. Every new run starts here."""
+    run = IngestRun.objects.create(document=document)
+    Document.objects.filter(pk=document.pk).update(ingest_status=IngestStatus.QUEUED)
+    document.ingest_status = IngestStatus.QUEUED
+    if enqueue:
         run_ingest_after_commit(run)
     return run
 

@@ -3,10 +3,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from proposals.choices import IntakeChannel, Origin
+from proposals.choices import IngestStatus, IntakeChannel, Origin
 from proposals.ingest.errors import IngestError
 from proposals.models import Conference, IngestRun
-from proposals.services.ingestion import document_fetch, document_receive
+from proposals.services.ingestion import (
+    document_fetch,
+    document_files,
+    document_receive,
+    over_size_limit,
+)
 
 
 class Command(BaseCommand):
@@ -41,7 +46,7 @@ class Command(BaseCommand):
                 continue
             failures += self.report(address, document, run)
         for path in files:
-            if path.stat().st_size > settings.INGEST_MAX_BYTES:
+            if over_size_limit(path):
                 self.stderr.write(
                     f"{path}: over the {settings.INGEST_MAX_BYTES} byte limit, skipped"
                 )
@@ -64,21 +69,19 @@ class Command(BaseCommand):
             return False
         run.refresh_from_db()
         self.stdout.write(f"{where}: {self.describe(run)}")
-        return run.status == "failed"
+        return run.status == IngestStatus.FAILED
 
     def files(self, paths):
         for path in paths:
             if path.is_dir():
-                yield from sorted(
-                    p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                )
+                yield from document_files(path)
             elif path.is_file():
                 yield path
             else:
                 raise CommandError(f"{path}: no such file or folder.")
 
     def describe(self, run: IngestRun) -> str:
-        if run.status == "queued":
+        if run.status == IngestStatus.QUEUED:
             return f"queued as ingest run {run.pk}"
         summary = (
             f"{run.get_status_display()}: {run.document}, {run.pages or 0} page(s), "

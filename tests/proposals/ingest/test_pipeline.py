@@ -413,3 +413,17 @@ def test_a_header_naming_another_conference_goes_to_review(receive):
     _, run = receive(text)  # received for wcit-12
     assert run.status == IngestStatus.NEEDS_REVIEW
     assert "names pp-14, not wcit-12" in Proposal.objects.get(number="RUS/94/1").review_reasons
+
+
+def test_a_failed_document_sent_again_shows_as_queued_until_a_worker_takes_it(receive, wcit):
+    from proposals.models import Document
+
+    data = b""  # fails at once: empty
+    document, _ = receive(data)
+    assert document.ingest_status == IngestStatus.FAILED
+    # Sent again without running the task: the document waits in the queue.
+    _, run = document_receive(
+        conference=wcit, data=data, origin="official", channel=IntakeChannel.COMMAND, enqueue=False
+    )
+    assert run.status == IngestStatus.QUEUED
+    assert Document.objects.get(pk=document.pk).ingest_status == IngestStatus.QUEUED
