@@ -47,7 +47,7 @@ from ..ingest.parse import (
 )
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
-from .proposals import proposal_apply, proposals_create
+from .proposals import proposal_apply, proposals_create, proposals_revise
 
 log = logging.getLogger(__name__)
 
@@ -667,7 +667,7 @@ def save_proposals(
         .select_related("document")
         .prefetch_related("sponsorships", "topics")
     }
-    review, new, found = [], [], []
+    review, new, found, revisions = [], [], [], []
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -676,15 +676,16 @@ def save_proposals(
         proposers, stated = linker.proposers(item, header, problems)
         stated = fit(Proposal, "proposers_as_stated", stated)
         provision = linker.provision(item, problems)
-        proposal = own.get(item.number) or version_for(
-            document,
-            current.get(item.number),
-            problems,
-            publish=confidence(problems) >= REVIEW_THRESHOLD,
-        )
-        if proposal is False:
+        proposal = own.get(item.number)
+        placement = OWN
+        if proposal is None:
+            placement, proposal = version_for(document, current.get(item.number), problems)
+        if placement == CONFLICT:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
+        score = confidence(problems)
+        # Publication waits for a curator whenever anything is in doubt.
+        publish = score >= REVIEW_THRESHOLD
         facts = {
             "conference": document.conference,
             "number": item.number,
@@ -697,21 +698,25 @@ def save_proposals(
             "proposers_as_stated": stated,
             "topics": linker.topics_for(item),
             "page": item.page,
-            "parse_confidence": confidence(problems),
+            "parse_confidence": score,
             "review_reasons": "; ".join(problems),
-            # Publication waits for a curator whenever anything is in doubt.
-            "published": confidence(problems) >= REVIEW_THRESHOLD,
+            "published": publish,
             # A record that already has a source (typed in, or from metadata) keeps it;
             # its document and page say where this file put it.
             "source": ""
             if proposal
             else f"{document.conference.slug} {document.symbol}, page {item.page}",
         }
-        if proposal is None:
+        if placement == REVISED:
+            # Published only when the old version was and nothing about the new is in doubt.
+            published = proposal.published and publish
+            source = f"{document.conference.slug} {document.symbol}"
+            revisions.append((proposal, {**facts, "published": published, "source": source}))
+        elif proposal is None:
             new.append(facts)
         else:
             found.append((proposal, facts))
-        if confidence(problems) < REVIEW_THRESHOLD:
+        if not publish:
             run.proposals_to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
     # Before the proposals, which point to them.
@@ -723,7 +728,10 @@ def save_proposals(
         if changed:
             written.append(proposal.pk)
     written += [row.pk for row in proposals_create(new, index=False)]
+    written += [row.pk for row in proposals_revise(revisions, index=False)]
     run.proposals_created = len(new)
+    # A new version of a proposal counts as an update of it.
+    run.proposals_updated += len(revisions)
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
     return review
@@ -739,40 +747,27 @@ def keywords(topic: Topic) -> list[str]:
     return [line.strip().lower() for line in topic.keywords.splitlines() if line.strip()]
 
 
-def version_for(
-    document: Document, current: Proposal | None, problems: list[str], *, publish: bool
-) -> Proposal | bool | None:
-    """Where this document's proposal goes when the document has no row for it yet:
-    None for a new row; the current row when it is a record from metadata this file now
-    sources; a new version when this document revises the current one's; False when the
-    number belongs to another document that this one does not revise (a conflict).
+# Where a parsed proposal goes (see version_for).
+OWN, NEW, SOURCED, REVISED, CONFLICT = "own", "new", "sourced", "revised", "conflict"
 
-    A revision's proposal supersedes the one from the document it revises. The current
-    version of a number is unique, so the swap goes in three steps that never leave two
-    current rows: the new row starts out superseded by the old, the old is then marked
-    superseded by the new, and the new is made current.
+
+def version_for(
+    document: Document, current: Proposal | None, problems: list[str]
+) -> tuple[str, Proposal | None]:
+    """Where this document's proposal goes when the document has no row for it yet:
+    NEW, a new row; SOURCED, the current row, a record from metadata that this file now
+    sources; REVISED, a new version of the current row, when this document revises the
+    current one's (proposals_revise makes it); CONFLICT, when the number belongs to
+    another document that this one does not revise.
     """
     if current is None:
-        return None
+        return NEW, None
     if current.document is None or current.document.sha256 is None:
-        return current  # a record from metadata: this document is its source
+        return SOURCED, current
     if revises(document, current.document):
-        new = Proposal.objects.create(
-            conference=document.conference,
-            number=current.number,
-            document=document,
-            superseded_by=current,
-            # Published only when the old one was and nothing about the new is in doubt.
-            published=current.published and publish,
-            source=f"{document.conference.slug} {document.symbol}",
-        )
-        now = timezone.now()
-        Proposal.objects.filter(pk=current.pk).update(superseded_by=new, updated_at=now)
-        Proposal.objects.filter(pk=new.pk).update(superseded_by=None, updated_at=now)
-        new.superseded_by = None
-        return new
+        return REVISED, current
     problems.append(f"the number is already used by {current.document}")
-    return False
+    return CONFLICT, None
 
 
 VERSION_NUMBER = re.compile(r"^(?:Revision|Corrigendum) (\d+) to ")

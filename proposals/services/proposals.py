@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
@@ -92,17 +93,22 @@ def proposal_row(
 
 
 @transaction.atomic
-def proposals_create(many: Sequence[dict], *, index: bool = True) -> list[Proposal]:
+def proposals_create(
+    many: Sequence[dict], *, index: bool = True, superseded_by: Sequence[Proposal] = ()
+) -> list[Proposal]:
     """Create new proposals, each given as proposal_row's keyword arguments, with one
-    query per table however many there are (ingesting a compilation makes hundreds)."""
+    query per table however many there are (ingesting a compilation makes hundreds).
+    `superseded_by`, when given, pairs each new row with the row it starts out
+    superseded by (see proposals_revise)."""
     rows, relations = [], []
-    for facts in many:
+    for position, facts in enumerate(many):
         given, proposers, topics = proposal_row(**facts)
         rows.append(
             Proposal(
                 conference=facts["conference"],
                 number=facts.get("number", ""),
                 published=facts.get("published", False),
+                superseded_by=superseded_by[position] if superseded_by else None,
                 **given,
             )
         )
@@ -122,6 +128,36 @@ def proposals_create(many: Sequence[dict], *, index: bool = True) -> list[Propos
     if index:
         search.index_proposals(Proposal.objects.filter(pk__in=[row.pk for row in rows]))
     return rows
+
+
+@transaction.atomic
+def proposals_revise(
+    revisions: Sequence[tuple[Proposal, dict]], *, index: bool = True
+) -> list[Proposal]:
+    """New versions of current proposals: for each (current row, proposal_row's keyword
+    arguments) a new row with the same number, which supersedes the current one. One
+    query per table however many there are.
+
+    The current version of a number is unique, so the swap goes in three steps that
+    never leave two current rows: the new rows start out superseded by the old ones, the
+    old ones are then marked superseded by the new, and the new are made current.
+    """
+    if not revisions:
+        return []
+    olds = [old for old, _ in revisions]
+    news = proposals_create([facts for _, facts in revisions], index=False, superseded_by=olds)
+    now = timezone.now()
+    for old, new in zip(olds, news, strict=True):
+        old.superseded_by, old.updated_at = new, now
+    Proposal.objects.bulk_update(olds, ["superseded_by", "updated_at"])
+    Proposal.objects.filter(pk__in=[new.pk for new in news]).update(
+        superseded_by=None, updated_at=now
+    )
+    for new in news:
+        new.superseded_by = None
+    if index:
+        search.index_proposals(Proposal.objects.filter(pk__in=[new.pk for new in news]))
+    return news
 
 
 def proposal_apply(

@@ -427,3 +427,30 @@ def test_a_failed_document_sent_again_shows_as_queued_until_a_worker_takes_it(re
     )
     assert run.status == IngestStatus.QUEUED
     assert Document.objects.get(pk=document.pk).ingest_status == IngestStatus.QUEUED
+
+
+def test_a_revision_costs_the_same_queries_for_3_proposals_as_for_30(receive, topics_on):
+    """New versions of proposals are written in bulk too, never one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count: int, document_number: int) -> int:
+        def text(header: str) -> bytes:
+            return (
+                header
+                + "".join(
+                    f"MOD\tRUS/{document_number}/{n}\n{n}\t1.3\tWording {n}.\nReasons:\tR.\n"
+                    for n in range(1, count + 1)
+                )
+            ).encode()
+
+        receive(text(f"Document {document_number}-E\n"))
+        with CaptureQueriesContext(connection) as revising:
+            _, run = receive(text(f"Revision 1 to Document {document_number}-E\n"))
+        assert run.status == IngestStatus.SUCCEEDED, run.error
+        assert run.proposals_updated == count
+        current = Proposal.objects.filter(number__startswith=f"RUS/{document_number}/")
+        assert current.filter(superseded_by=None, document=run.document).count() == count
+        return len(revising)
+
+    assert queries(3, 96) == queries(30, 97)
