@@ -86,10 +86,7 @@ def document_receive(
     loader does. With skip_known=True, bytes already known record nothing at all, which
     suits polling and the demo loader, who see the same files again and again.
     """
-    digest = hashlib.sha256(data).hexdigest()
-    name = f"documents/{digest[:2]}/{digest}"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
+    digest, name = store_by_hash("documents", data)
     arguments = {
         "conference": conference,
         "digest": digest,
@@ -497,10 +494,23 @@ def apply_header(document: Document, header: Header) -> Document:
     return document
 
 
-def make_public_copy(document: Document, data: bytes, kind: str) -> None:
-    name = f"public/{document.sha256[:2]}/{document.sha256}"
+def store_by_hash(folder: str, data: bytes) -> tuple[str, str]:
+    """Keep `data` under its sha256 in `folder`, once however often it arrives; return
+    the hash and the stored name."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{folder}/{digest[:2]}/{digest}"
     if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(public_copy(data, kind)))
+        default_storage.save(name, ContentFile(data))
+    return digest, name
+
+
+def make_public_copy(document: Document, data: bytes, kind: str) -> None:
+    """The metadata-free copy the public gets, made once per document. It is stored
+    under its own hash, not the original's: the original's hash could identify the copy,
+    and so who passed it on."""
+    if document.public_file and default_storage.exists(document.public_file.name):
+        return
+    _, name = store_by_hash("public", public_copy(data, kind))
     Document.objects.filter(pk=document.pk).update(public_file=name)
     document.public_file = name
 

@@ -258,6 +258,21 @@ def test_a_leaked_docx_gets_a_public_copy_without_identifying_metadata(receive):
     assert docx.Document(io.BytesIO(public)).paragraphs  # still opens
 
 
+def test_the_public_copy_is_not_named_after_the_originals_hash(receive):
+    from proposals.ingest.detect import detect_type
+    from proposals.services.ingestion import document_ingest
+
+    data = docx_bytes(REVISION_27)
+    document, _ = receive(data, origin="leaked")
+    assert document.sha256 not in document.public_file.name
+    assert detect_type(document.public_file.read()) == "docx"
+    # Ingesting again keeps the copy it made.
+    name = document.public_file.name
+    document_ingest(run=IngestRun.objects.create(document=document))
+    document.refresh_from_db()
+    assert document.public_file.name == name
+
+
 def test_official_documents_need_no_public_copy(receive):
     document, _ = receive(docx_bytes(REVISION_27), origin="official")
     assert not document.public_file
