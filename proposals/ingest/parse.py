@@ -15,8 +15,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-ACTIONS = ("(MOD)", "ADD*", "SUP*", "ADD", "MOD", "SUP", "NOC")
-
 # Any run of spaces, tabs, non-breaking spaces or line breaks.
 GAP = r"[\s\u00a0\u202f]+"
 OPTIONAL_GAP = r"[\s\u00a0\u202f]*"
@@ -160,12 +158,10 @@ def read_body(proposal: ParsedProposal, body: str) -> None:
         after = body[article.end() :].lstrip("\n").split("\n", 1)
         # The line after "ARTICLE 3A" is the article's title when it is short and has no
         # provision number of its own.
-        if after and after[0].strip() and not MARGIN_AND_PROVISION.match(after[0]):
-            if len(after[0].strip()) <= 80:
-                proposal.article_title = after[0].strip()
-                body = body[: article.start()] + (after[1] if len(after) > 1 else "")
-            else:
-                body = body[: article.start()] + body[article.end() :]
+        title = after[0].strip()
+        if title and len(title) <= 80 and not MARGIN_AND_PROVISION.match(after[0]):
+            proposal.article_title = title
+            body = body[: article.start()] + (after[1] if len(after) > 1 else "")
         else:
             body = body[: article.start()] + body[article.end() :]
 
