@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from itutracker.rest import csv_lines
+
 from .api.serializers import (
     DOCUMENT_CSV_COLUMNS,
     PROPOSAL_CSV_COLUMNS,
@@ -22,12 +24,17 @@ from .api.serializers import (
 )
 from .models import Document, Proposal
 
-EXPORTS = {
-    "proposals.csv": ("proposals", "csv"),
-    "proposals.jsonl": ("proposals", "jsonl"),
-    "documents.csv": ("documents", "csv"),
-    "documents.jsonl": ("documents", "jsonl"),
+# Each dataset: its published rows, its serializer and its CSV columns.
+DATASETS = {
+    "proposals": (
+        lambda: Proposal.objects.published().for_display(user=None),
+        ProposalSerializer,
+        PROPOSAL_CSV_COLUMNS,
+    ),
+    "documents": (lambda: Document.objects.for_display(), DocumentSerializer, DOCUMENT_CSV_COLUMNS),
 }
+FORMATS = ("csv", "jsonl")
+EXPORTS = [f"{dataset}.{fmt}" for dataset in DATASETS for fmt in FORMATS]
 
 
 def exports_dir() -> Path:
@@ -36,32 +43,34 @@ def exports_dir() -> Path:
 
 def dataset_rows(dataset: str):
     """Serialized rows of a dataset, published records only, read a chunk at a time."""
-    if dataset == "proposals":
-        queryset = Proposal.objects.published().for_display(user=None)
-        serializer = ProposalSerializer
-    else:
-        queryset = Document.objects.for_display()
-        serializer = DocumentSerializer
-    for row in queryset.order_by("pk").iterator(chunk_size=500):
+    rows, serializer, _ = DATASETS[dataset]
+    for row in rows().order_by("pk").iterator(chunk_size=500):
         yield serializer(row, context={}).data
 
 
 def exports_write() -> list[Path]:
-    """Write every export. Returns the paths written."""
-    from itutracker.rest import csv_lines
-
+    """Write every export: each dataset is read and serialized once, into its CSV and its
+    JSON Lines file together. Returns the paths written."""
     folder = exports_dir()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, (dataset, fmt) in EXPORTS.items():
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            rows = dataset_rows(dataset)
-            if fmt == "csv":
-                columns = PROPOSAL_CSV_COLUMNS if dataset == "proposals" else DOCUMENT_CSV_COLUMNS
-                out.writelines(csv_lines(columns, rows))
-            else:
-                out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        os.replace(temporary, folder / name)
-        written.append(folder / name)
+    for dataset, (_, _, columns) in DATASETS.items():
+        temporary = {
+            fmt: tempfile.mkstemp(dir=folder, prefix=f".{dataset}.{fmt}.") for fmt in FORMATS
+        }
+        with (
+            os.fdopen(temporary["csv"][0], "w", encoding="utf-8", newline="") as csv_out,
+            os.fdopen(temporary["jsonl"][0], "w", encoding="utf-8", newline="") as jsonl_out,
+        ):
+
+            def also_as_json_lines(rows):
+                for row in rows:
+                    jsonl_out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    yield row
+
+            csv_out.writelines(csv_lines(columns, also_as_json_lines(dataset_rows(dataset))))
+        for fmt in FORMATS:
+            final = folder / f"{dataset}.{fmt}"
+            os.replace(temporary[fmt][1], final)
+            written.append(final)
     return written
