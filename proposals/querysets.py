@@ -136,8 +136,13 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def without_text(self):
+        """Without the extracted text and its search vector, which can be megabytes a
+        row and which lists never show (a search's snippet is annotated separately)."""
+        return self.defer("extracted_text", "search_vector")
+
     def for_display(self):
-        return self.select_related("conference", "base_document")
+        return self.select_related("conference").without_text()
 
 
 # The fields that name a sponsorship's proposer, whichever kind it is.

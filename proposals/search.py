@@ -16,7 +16,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 CONFIG = "english"
@@ -60,8 +60,10 @@ def index_documents(queryset: QuerySet) -> None:
 
 def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_of) -> QuerySet:
     """Filter `queryset` to rows matching `query`, annotated with `rank_score` (an integer,
-    higher is better, so cursor pagination can order by it) and `snippet_raw`: the
-    database's headline on PostgreSQL, None elsewhere. `snippet()` turns either into HTML."""
+    higher is better, so cursor pagination can order by it) and what `snippet()` turns
+    into HTML: `snippet_raw`, the database's headline on PostgreSQL, or elsewhere
+    `snippet_text`, the text to highlight (`snippet_of`, the same text the headline is
+    cut from)."""
     if postgres():
         parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
         return queryset.filter(search_vector=parsed).annotate(
@@ -81,16 +83,18 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
     for word in exclude:
         queryset = queryset.exclude(any_field_contains(fields, word))
     return queryset.annotate(
-        rank_score=Value(0, IntegerField()), snippet_raw=Value(None, CharField())
+        rank_score=Value(0, IntegerField()),
+        snippet_raw=Value(None, CharField()),
+        snippet_text=snippet_of,
     )
 
 
 def proposal_snippet_source():
-    return Coalesce(NullIf("text", Value("")), "summary")
+    return Coalesce(NullIf("text", Value("")), "summary", output_field=TextField())
 
 
 def document_snippet_source():
-    return Coalesce(NullIf("extracted_text", Value("")), "title")
+    return Coalesce(NullIf("extracted_text", Value("")), "title", output_field=TextField())
 
 
 def plain_words(query: str) -> tuple[list[str], list[str]]:
@@ -111,14 +115,15 @@ def any_field_contains(fields: tuple[str, ...], word: str) -> Q:
     return condition
 
 
-def snippet(row, text: str, query: str) -> str:
-    """Safe HTML for a search hit: the database's headline where there is one, else ours."""
+def snippet(row, query: str) -> str:
+    """Safe HTML for a row that `search()` found: the database's headline where there is
+    one, else ours."""
     raw = getattr(row, "snippet_raw", None)
     if raw:
         return (
             html.escape(raw).replace(SENTINEL_START, MARK_START).replace(SENTINEL_STOP, MARK_STOP)
         )
-    return highlight(text, query)
+    return highlight(getattr(row, "snippet_text", None) or "", query)
 
 
 def highlight(text: str, query: str, *, width: int = 240) -> str:

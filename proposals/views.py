@@ -43,9 +43,7 @@ def home(request):
         )
         .order_by(F("starts_on").desc(nulls_last=True), "slug")
     )
-    latest_documents = Document.objects.select_related("conference").order_by("-created_at", "-pk")[
-        :10
-    ]
+    latest_documents = Document.objects.for_display().order_by("-created_at", "-pk")[:10]
     return render(
         request,
         "proposals/home.html",
@@ -106,7 +104,7 @@ def proposal_list(request):
     )
     if query:
         for proposal in page:
-            proposal.snippet = search.snippet(proposal, proposal.text or proposal.summary, query)
+            proposal.snippet = search.snippet(proposal, query)
 
     view_params = request.GET.copy()
     view_params.pop("page", None)
@@ -230,7 +228,9 @@ def conference_detail(request, slug: str):
     )
     proposals = Proposal.objects.visible_to(request.user).filter(conference=conference)
     # Undated documents last, on SQLite as on PostgreSQL.
-    documents = list(conference.documents.order_by(F("date").asc(nulls_last=True), "symbol"))
+    documents = list(
+        conference.documents.without_text().order_by(F("date").asc(nulls_last=True), "symbol")
+    )
     topics = dict(Topic.objects.values_list("slug", "name"))
     regions = dict(AdministrativeRegion.choices)
     actions = dict(Action.choices)
@@ -290,8 +290,11 @@ def document_detail(request, pk: int):
     """A document: metadata, provenance (every arrival of its bytes), the proposals read
     from it, and its public file."""
     document = get_object_or_404(
-        Document.objects.select_related("conference", "base_document__conference").prefetch_related(
-            "intakes__received_by", "derived_documents"
+        Document.objects.without_text()
+        .select_related("conference", "base_document__conference")
+        .prefetch_related(
+            "intakes__received_by",
+            Prefetch("derived_documents", Document.objects.without_text()),
         ),
         pk=pk,
     )

@@ -109,21 +109,17 @@ class TopicSerializer(CanonicalURLMixin, serializers.ModelSerializer):
 class SearchSnippetMixin:
     """`snippet`: highlighted HTML around the match when the list was searched (q=)."""
 
-    snippet_text_fields: tuple[str, ...] = ()
-
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_snippet(self, obj):
         request = self.context.get("request")
         query = request.query_params.get("q", "").strip() if request else ""
         if not query or not hasattr(obj, "rank_score"):
             return None
-        text = next((getattr(obj, f) for f in self.snippet_text_fields if getattr(obj, f)), "")
-        return search.snippet(obj, text, query)
+        return search.snippet(obj, query)
 
 
 class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.ModelSerializer):
     view_name = "api:document-detail"
-    snippet_text_fields = ("extracted_text", "title")
     url = serializers.SerializerMethodField()
     conference = serializers.CharField(source="conference.slug")
     base_document = serializers.SerializerMethodField()
@@ -176,7 +172,10 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_base_document(self, obj):
-        return document_url(self.context, obj.base_document) if obj.base_document_id else None
+        if obj.base_document_id is None:
+            return None
+        # By id: the base document's own row is not needed for its address.
+        return canonical_url(self.context, "api:document-detail", pk=obj.base_document_id)
 
 
 class ProposerSerializer(serializers.ModelSerializer):
@@ -261,8 +260,6 @@ class ProposalRefSerializer(serializers.ModelSerializer):
 
 
 class ProposalSerializer(SearchSnippetMixin, serializers.ModelSerializer):
-    snippet_text_fields = ("text", "summary")
-
     url = serializers.SerializerMethodField()
     conference = serializers.CharField(source="conference.slug")
     provision = ProvisionRefSerializer(allow_null=True)
