@@ -65,30 +65,34 @@ def toggled(params: QueryDict, param: str, value: str, *, multiple: bool) -> str
 
 
 class FacetCounter:
-    """Counts facets over `visible` proposals for the query `params`, reusing one base
-    queryset for every facet whose own parameters are not in the query."""
+    """Counts facets for a valid proposal FilterSet, reusing one base queryset for every
+    facet whose own parameters are not in the query. The values are the ones the
+    FilterSet already checked: nothing is parsed or looked up twice."""
 
-    def __init__(self, params: QueryDict, visible: QuerySet, request=None):
-        self.params, self.visible, self.request = params, visible, request
+    def __init__(self, filters: ProposalFilterSet):
+        self.filters = filters
         self.bases: dict[tuple[str, ...], QuerySet] = {}
 
     def rows(self, *own: str) -> QuerySet:
         """The proposals matching every filter except `own`, as a plain queryset of ids,
         so that search annotations stay out of the GROUP BY."""
-        present = tuple(param for param in own if param in self.params)
+        present = tuple(param for param in own if param in self.filters.data)
         if present not in self.bases:
-            others = self.params.copy()
-            for param in present:
-                others.pop(param)
-            filters = ProposalFilterSet(others, queryset=self.visible, request=self.request)
-            self.bases[present] = Proposal.objects.filter(pk__in=filters.qs.values("pk"))
+            matching = self.filters.qs
+            if present:
+                matching = self.filters.queryset
+                for name, value in self.filters.form.cleaned_data.items():
+                    if name not in present:
+                        matching = self.filters.filters[name].filter(matching, value)
+            self.bases[present] = Proposal.objects.filter(pk__in=matching.values("pk"))
         return self.bases[present]
 
 
-def proposal_facets(params: QueryDict, visible: QuerySet, request=None) -> list[Facet]:
-    """The facets of a valid proposal query: one query per facet, and one for proposers
-    and regional groups together when neither is chosen."""
-    counter = FacetCounter(params, visible, request)
+def proposal_facets(filters: ProposalFilterSet) -> list[Facet]:
+    """The facets of a valid proposal FilterSet: one query per facet, and one for
+    proposers and regional groups together when neither is chosen."""
+    params = filters.data
+    counter = FacetCounter(filters)
     proposers, groups = proposer_facets(counter)
     articles = counter.rows("article").annotate(
         article_number=Case(

@@ -117,9 +117,7 @@ def proposal_list(request):
             "sort_form": sort_form,
             "page": page,
             "query": query,
-            "facets": proposal_facets(
-                request.GET, Proposal.objects.visible_to(request.user), request
-            ),
+            "facets": proposal_facets(filters),
             "sorts": sort_form.offered(searched=bool(query)),
             "current_sort": sort_form.chosen(searched=bool(query)),
             "view_query": view_params.urlencode(),
