@@ -42,21 +42,28 @@ class ProposalQuerySet(models.QuerySet):
             F("conference__starts_on").desc(nulls_last=True), "conference__slug", "number", "pk"
         )
 
-    def count_by(self, field: str) -> list[tuple[str, int]]:
-        """(value, number of proposals) for each value of `field` among these proposals,
-        largest first. Across a to-many relation (topics, proposing groups) a proposal
-        counts once for each of its values; proposals without a value are left out.
-        """
+    def counts_by(self, *fields: str) -> list[dict]:
+        """One row per combination of values of `fields` among these proposals, with
+        `count`, the number of proposals, largest first. Across a to-many relation
+        (topics, proposing groups) a proposal counts once for each of its values."""
         # A plain queryset of the ids, so that annotations (search ranks, `backed_directly`)
-        # stay out of the GROUP BY. No exclude(field=None) either: across a to-many
-        # relation it would drop a proposal that has both a value and an empty row.
-        rows = (
+        # stay out of the GROUP BY.
+        return list(
             self.model.objects.filter(pk__in=self.values("pk"))
-            .values(field)
+            .values(*fields)
             .annotate(count=Count("pk", distinct=True))
-            .order_by("-count", field)
+            .order_by("-count", *fields)
         )
-        return [(row[field], row["count"]) for row in rows if row[field] not in (None, "")]
+
+    def count_by(self, field: str) -> list[tuple[str, int]]:
+        """(value, number of proposals) for each value of `field`, largest first, leaving
+        out proposals without one. Not exclude(field=None) in SQL: across a to-many
+        relation that would drop a proposal that has both a value and an empty row."""
+        return [
+            (row[field], row["count"])
+            for row in self.counts_by(field)
+            if row[field] not in (None, "")
+        ]
 
     def by_number_key(self, conference_slug: str, key: str):
         """Every version of the proposal whose plain URL key (RUS-27-7) this is."""

@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.http import http_date
@@ -314,11 +313,6 @@ PROPOSER_AGGREGATES = {
     "proposer": {},
     "proposer-topic": {"topic": "proposal__topics__slug"},
 }
-PROPOSER_FIELDS = {
-    "member_state": "member_state__itu_code",
-    "regional_group": "regional_group__code",
-    "sector_member": "sector_member__slug",
-}
 
 
 class AggregateRowSerializer(serializers.Serializer):
@@ -359,37 +353,24 @@ class AggregateView(generics.GenericAPIView):
     def get(self, request, by: str):
         if by not in AGGREGATES and by not in PROPOSER_AGGREGATES:
             raise Http404
-        # A plain queryset of the matching ids, so that the filters' annotations do not
-        # leak into the GROUP BY.
-        matching = Proposal.objects.filter(
-            pk__in=self.filter_queryset(self.get_queryset()).values("pk")
-        )
+        matching = self.filter_queryset(self.get_queryset())
         if by in AGGREGATES:
             keys = AGGREGATES[by]
-            rows = (
-                matching.values(*keys.values())
-                .annotate(count=Count("pk", distinct=True))
-                .order_by("-count", *keys.values())
-            )
-            return Response([rename(row, keys) for row in rows])
+            return Response([rename(row, keys) for row in matching.counts_by(*keys.values())])
         keys = PROPOSER_AGGREGATES[by]
-        fields = [*PROPOSER_FIELDS.values(), *keys.values()]
-        rows = (
-            Sponsorship.objects.filter(proposal__in=matching)
-            .values(*fields)
-            .annotate(count=Count("proposal", distinct=True))
-            .order_by("-count", *fields)
+        rows = Sponsorship.objects.filter(proposal__in=matching.values("pk")).proposer_counts(
+            *keys.values()
         )
-        return Response([proposer_row(row, keys) for row in rows])
+        return Response(
+            [
+                {"proposer_kind": row["kind"], "proposer": row["code"], **rename(row, keys)}
+                for row in rows
+            ]
+        )
 
 
 def rename(row: dict, keys: dict[str, str]) -> dict:
     return {**{name: row[field] for name, field in keys.items()}, "count": row["count"]}
-
-
-def proposer_row(row: dict, keys: dict[str, str]) -> dict:
-    kind, field = next((k, f) for k, f in PROPOSER_FIELDS.items() if row[f] is not None)
-    return {"proposer_kind": kind, "proposer": row[field], **rename(row, keys)}
 
 
 class ExportSerializer(serializers.Serializer):
