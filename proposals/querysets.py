@@ -3,7 +3,18 @@ from __future__ import annotations
 import re
 
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 
@@ -87,7 +98,7 @@ class ProposalQuerySet(models.QuerySet):
     def for_display(self, *, user):
         """Everything a proposal's page, API representation and export read, in a fixed number of
         queries however many rows (pinned in tests). `user` decides which superseding
-        proposals may be shown."""
+        proposals may be shown (`shows_successor`, and the `supersedes` prefetched)."""
         from .models import Sponsorship
 
         return (
@@ -96,6 +107,16 @@ class ProposalQuerySet(models.QuerySet):
             )
             # The search vectors are for the database alone, and the largest columns.
             .defer("search_vector", "document__search_vector", "document__extracted_text")
+            # Whether `user` may see the version that supersedes it: a link to an
+            # unpublished one would reveal that it exists. Pages and the API read this.
+            .annotate(
+                shows_successor=ExpressionWrapper(
+                    Q(superseded_by__isnull=False)
+                    if sees_unpublished(user)
+                    else Q(superseded_by__published=True),
+                    output_field=BooleanField(),
+                )
+            )
             .prefetch_related(
                 Prefetch(
                     "sponsorships",

@@ -148,9 +148,7 @@ def proposal_detail(request, conference: str, key: str):
     prefetch_related_objects(
         [proposal], Prefetch("sponsorships__member_state__group_memberships", memberships)
     )
-    later = proposal.superseded_by
-    if later is not None and not (later.published or sees_unpublished(user)):
-        later = None
+    later = proposal.superseded_by if proposal.shows_successor else None
     url = request.build_absolute_uri(proposal.get_absolute_url())
     return render(
         request,

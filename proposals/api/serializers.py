@@ -10,7 +10,6 @@ from itutracker.rest import canonical_url, columns
 
 from .. import search
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
-from ..querysets import sees_unpublished
 
 
 def proposal_url(context, proposal: Proposal) -> str:
@@ -309,12 +308,9 @@ class ProposalSerializer(SearchSnippetMixin, serializers.ModelSerializer):
 
     @extend_schema_field(ProposalRefSerializer(allow_null=True))
     def get_superseded_by(self, obj):
-        # A link to an unpublished proposal would reveal that it exists.
-        later = obj.superseded_by
-        request = self.context.get("request")
-        if later is None or not (later.published or sees_unpublished(request and request.user)):
+        if not obj.shows_successor:  # see ProposalQuerySet.for_display
             return None
-        return ProposalRefSerializer(later, context=self.context).data
+        return ProposalRefSerializer(obj.superseded_by, context=self.context).data
 
 
 PROPOSAL_CSV_COLUMNS = columns(
