@@ -8,7 +8,6 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .citation import proposal_title, proposers_line
 from .filters import ProposalFilterSet
-from .models import Proposal
 
 FEED_ENTRIES = 50
 
@@ -16,9 +15,7 @@ FEED_ENTRIES = 50
 def proposal_feed(request):
     """The current search as an Atom feed, newest records first, so a reader can follow
     new matches."""
-    filters = ProposalFilterSet(
-        request.GET, queryset=Proposal.objects.visible_to(request.user), request=request
-    )
+    filters = ProposalFilterSet.for_request(request)
     if not filters.is_valid():
         problems = "; ".join(
             f"{name}: {' '.join(messages)}" for name, messages in filters.errors.items()

@@ -1,6 +1,8 @@
 """FilterSets for the proposals models, shared by the REST API and the analyst pages, so
 that a filter that works in the browser works in the API under the same name."""
 
+from __future__ import annotations
+
 import django_filters
 from django.db.models import Q
 
@@ -118,6 +120,11 @@ class ProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    @classmethod
+    def for_request(cls, request) -> ProposalFilterSet:
+        """The filters of a page's query, over the proposals its reader may see."""
+        return cls(request.GET, queryset=Proposal.objects.visible_to(request.user), request=request)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by filter_proposer

@@ -53,3 +53,13 @@ class ConferenceChoiceForm(forms.Form):
         empty_label="All conferences",
         error_messages={"invalid_choice": "Unknown conference."},
     )
+
+    def narrow(self, proposals):
+        """(proposals, status, conference): the proposals of the chosen conference, or
+        all of them; none, with status 400, when the choice is not a conference."""
+        if not self.is_valid():
+            return proposals.none(), 400, None
+        conference = self.cleaned_data["conference"]
+        if conference is not None:
+            proposals = proposals.filter(conference=conference)
+        return proposals, 200, conference

@@ -56,10 +56,7 @@ def home(request):
 
 
 def filtered_proposals(request) -> tuple[ProposalFilterSet, SortForm]:
-    filters = ProposalFilterSet(
-        request.GET, queryset=Proposal.objects.visible_to(request.user), request=request
-    )
-    return filters, SortForm(request.GET)
+    return ProposalFilterSet.for_request(request), SortForm(request.GET)
 
 
 def canonical_proposer_query(request, filters: ProposalFilterSet) -> str | None:
@@ -159,10 +156,7 @@ def proposal_detail(request, conference: str, key: str):
             "later_version": later,
             "canonical_url": url,
             "citation": citation(proposal, url),
-            "api_url": reverse(
-                "api:proposal-detail",
-                kwargs={"key": f"{proposal.conference.slug}/{proposal.url_key}"},
-            ),
+            "api_url": reverse("api:proposal-detail", kwargs={"key": proposal.api_key}),
         },
     )
 
@@ -177,13 +171,7 @@ def provision_detail(request, instrument: str, number: str):
     )
     form = ConferenceChoiceForm(request.GET)
     visible = Proposal.objects.visible_to(request.user)
-    proposals = visible.filter(provision=provision)
-    status = 200
-    if form.is_valid():
-        if form.cleaned_data["conference"]:
-            proposals = proposals.filter(conference=form.cleaned_data["conference"])
-    else:
-        proposals, status = proposals.none(), 400
+    proposals, status, _ = form.narrow(visible.filter(provision=provision))
     proposals = Paginator(
         proposals.for_display(user=request.user).order_by(
             F("conference__starts_on").asc(nulls_last=True), "number", "pk"
@@ -326,11 +314,7 @@ def topic_matrix(request):
     topics = list(Topic.objects.order_by("name"))
     visible = Proposal.objects.visible_to(request.user)
     form = ConferenceChoiceForm(request.GET)
-    status = 200
-    if not form.is_valid():
-        visible, status = visible.none(), 400
-    elif form.cleaned_data["conference"]:
-        visible = visible.filter(conference=form.cleaned_data["conference"])
+    visible, status, conference = form.narrow(visible)
     cells = Sponsorship.objects.filter(
         proposal__in=visible.values("pk"), proposal__topics__isnull=False
     ).proposer_counts("proposal__topics__slug")
@@ -341,7 +325,6 @@ def topic_matrix(request):
         )
         row["counts"][cell["proposal__topics__slug"]] = cell["count"]
         row["total"] += cell["count"]
-    conference = form.cleaned_data.get("conference") if status == 200 else None
     narrowed = {"conference": conference.slug} if conference else {}
     table = [
         {

@@ -13,9 +13,7 @@ from ..models import Conference, Document, Instrument, Proposal, Provision, Spon
 
 
 def proposal_url(context, proposal: Proposal) -> str:
-    return canonical_url(
-        context, "api:proposal-detail", key=f"{proposal.conference.slug}/{proposal.url_key}"
-    )
+    return canonical_url(context, "api:proposal-detail", key=proposal.api_key)
 
 
 def provision_url(context, provision: Provision) -> str:

@@ -163,6 +163,11 @@ class Proposal(models.Model):
         )
 
     @property
+    def api_key(self) -> str:
+        """The key of its API address: the conference, then url_key (wcit-12/RUS-27-7)."""
+        return f"{self.conference.slug}/{self.url_key}"
+
+    @property
     def url_key(self) -> str:
         """The proposal's key in URLs, unique within its conference: the ITU number with
         "-" for "/" (RUS/27/7 -> RUS-27-7), or the row id for a proposal without a number.
