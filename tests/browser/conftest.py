@@ -3,13 +3,11 @@ a live server holding the demo data. Without Chromium these tests skip with the 
 under ITUTRACKER_REQUIRE_SERVICES=1 that skip is a failure. Each test saves screenshots in
 test-artifacts/ (ignored by git)."""
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("ITUTRACKER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -37,10 +35,8 @@ def browser():
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
+def demo_site(live_server, transactional_db, demo_data):
     """The live server, with the reference and demo data quickstart loads."""
-    call_command("load_reference", verbosity=0, stdout=io.StringIO())
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
     return live_server.url
 
 

@@ -122,6 +122,12 @@ def small_world(db) -> World:
     return build_world(2)
 
 
+@pytest.fixture
+def big_world(db) -> World:
+    """More rows than a page holds (50 proposals, 24 columns, 25 of a state's own)."""
+    return build_world(30)
+
+
 def unpublished(proposal: Proposal) -> Proposal:
     proposal.published = False
     proposal.save(update_fields=["published"])

@@ -42,10 +42,7 @@ def test_lists_count_what_each_proposed(client, small_world):
     assert groups == {"RCC": (1, 2)}
 
 
-def test_each_list_of_a_state_pages_on_its_own(client, db):
-    from tests.pages.conftest import build_world
-
-    build_world(30)
+def test_each_list_of_a_state_pages_on_its_own(client, big_world):
     response = client.get("/states/RUS/", {"direct": 2})
     assert response.context["direct"].number == 2 and len(response.context["direct"]) == 5
     assert response.context["via_groups"].number == 1

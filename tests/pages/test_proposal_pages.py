@@ -100,10 +100,7 @@ class TestSearch:
         assert 'href="/api/v1/proposals/?topic=spam&amp;format=csv"' in body
         assert 'href="/proposals/feed/?topic=spam"' in body
 
-    def test_pages_through_long_lists(self, client, db):
-        from tests.pages.conftest import build_world
-
-        build_world(30)
+    def test_pages_through_long_lists(self, client, big_world):
         first = client.get("/proposals/", {"sort": "number"})
         second = client.get("/proposals/", {"sort": "number", "page": 2})
         assert len(first.context["page"]) == 50 and len(second.context["page"]) == 10
@@ -178,10 +175,7 @@ class TestProvisionPage:
         assert [p.conference.slug for p in narrowed.context["page"]] == ["pp-14"]
         assert client.get("/provisions/itr-1988/3.1/", {"conference": "zz"}).status_code == 400
 
-    def test_many_proposals_page_on_in_columns(self, client, db):
-        from tests.pages.conftest import build_world
-
-        build_world(30)
+    def test_many_proposals_page_on_in_columns(self, client, big_world):
         first = client.get("/provisions/itr-1988/3.1/")
         second = client.get("/provisions/itr-1988/3.1/", {"page": 2})
         assert len(first.context["page"]) == 24 and len(second.context["page"]) == 6

@@ -20,7 +20,7 @@ from .documents import (
     zip_bomb_docx,
 )
 
-pytestmark = pytest.mark.usefixtures("reference_data", "media_in_tmp")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 ORIGINAL_27 = [
     "Document 27-E",
@@ -35,11 +35,6 @@ ORIGINAL_27 = [
     "Reasons:\tFirst version.",
 ]
 REVISION_27 = [line for line, _ in RUSSIA_REV1]
-
-
-@pytest.fixture
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -178,21 +173,31 @@ def test_provisions_an_instrument_lacks_are_made_proposed_and_linked_to_their_ar
 
 # --- Bad input: every case ends with a reason, and the next document still goes in -----
 
+# Each case's bytes are built when its test runs, not when pytest collects the module
+# (the zip bomb alone is 20 MB).
 BAD_INPUT = {
-    "empty file": (b"", IngestStatus.FAILED, "empty"),
-    "truncated PDF": (pdf_bytes([REVISION_27])[:400], IngestStatus.FAILED, "truncated"),
-    "encrypted PDF": (pdf_bytes([REVISION_27], password="x"), IngestStatus.FAILED, "encrypted"),
-    "image-only PDF": (image_only_pdf_bytes(), IngestStatus.NEEDS_OCR, "OCR"),
-    "zip-bomb DOCX": (zip_bomb_docx(20), IngestStatus.FAILED, "zip bomb"),
-    "XML-bomb DOCX": (xml_bomb_docx(), IngestStatus.FAILED, "XML entities"),
-    ".exe renamed .pdf": (b"MZ\x90\x00" + b"\x00" * 300, IngestStatus.FAILED, "executable"),
+    "empty file": (lambda: b"", IngestStatus.FAILED, "empty"),
+    "truncated PDF": (lambda: pdf_bytes([REVISION_27])[:400], IngestStatus.FAILED, "truncated"),
+    "encrypted PDF": (
+        lambda: pdf_bytes([REVISION_27], password="x"),
+        IngestStatus.FAILED,
+        "encrypted",
+    ),
+    "image-only PDF": (image_only_pdf_bytes, IngestStatus.NEEDS_OCR, "OCR"),
+    "zip-bomb DOCX": (lambda: zip_bomb_docx(20), IngestStatus.FAILED, "zip bomb"),
+    "XML-bomb DOCX": (xml_bomb_docx, IngestStatus.FAILED, "XML entities"),
+    ".exe renamed .pdf": (
+        lambda: b"MZ\x90\x00" + b"\x00" * 300,
+        IngestStatus.FAILED,
+        "executable",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUT))
 def test_bad_input_fails_clearly_and_the_next_document_goes_in(receive, case):
-    data, status, says = BAD_INPUT[case]
-    document, run = receive(data, name=f"{case}.pdf")
+    build, status, says = BAD_INPUT[case]
+    document, run = receive(build(), name=f"{case}.pdf")
     assert run.status == status
     assert says in run.error
     assert document.ingest_status == status
