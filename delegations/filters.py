@@ -37,8 +37,7 @@ class MemberStateCodeField(forms.CharField):
         return found
 
     def resolve(self, code: str):
-        states = list(MemberState.objects.by_code(code)[:2])
-        return states[0] if len(states) == 1 else None
+        return MemberState.objects.one_by_code(code)
 
 
 class ProposerField(MemberStateCodeField):

@@ -14,6 +14,12 @@ class MemberStateQuerySet(models.QuerySet):
         code = code.strip().upper()
         return self.filter(Q(itu_code=code) | Q(iso2=code) | Q(iso3=code))
 
+    def one_by_code(self, code: str):
+        """The state a code names, or None when it names none, or two (one's ITU code can
+        be another's ISO code)."""
+        found = list(self.by_code(code)[:2])
+        return found[0] if len(found) == 1 else None
+
 
 class GroupMembershipQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date | models.Expression):

@@ -90,19 +90,11 @@ def load_member_states(report: Counter) -> None:
         )
 
 
-MEMBERSHIP_STATUS_IN_SOURCE = {
-    "full member": MembershipStatus.FULL,
-    "observer": MembershipStatus.OBSERVER,
-}
-
-
 def membership_status(status_in_source: str) -> str:
     """The files say "member", "member state", "LAS member state", "full member ..." or
     "observer administration ..."; all but the observers are full members."""
-    lowered = status_in_source.lower()
-    for prefix, status in MEMBERSHIP_STATUS_IN_SOURCE.items():
-        if lowered.startswith(prefix):
-            return status
+    if status_in_source.lower().startswith("observer"):
+        return MembershipStatus.OBSERVER
     return MembershipStatus.FULL
 
 

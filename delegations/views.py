@@ -31,10 +31,10 @@ def member_state_detail(request, code: str):
     state = MemberState.objects.filter(itu_code=code).first()
     if state is None:
         # ISO codes and other spellings lead to the one URL to cite.
-        found = list(MemberState.objects.by_code(code)[:2])
-        if len(found) != 1:
+        found = MemberState.objects.one_by_code(code)
+        if found is None:
             raise Http404("No member state with that code.")
-        return redirect("member-state-detail", code=found[0].itu_code, permanent=True)
+        return redirect("member-state-detail", code=found.itu_code, permanent=True)
 
     user = request.user
     visible = Proposal.objects.visible_to(user)

@@ -23,7 +23,7 @@ from delegations.models import MemberState, RegionalGroup, SectorMember
 from delegations.reference import upsert
 
 from . import search
-from .choices import Outcome, ProvisionKind, ProvisionStatus
+from .choices import InstrumentKind, Outcome, ProvisionKind, ProvisionStatus
 from .models import Conference, Document, Instrument, Provision, Topic
 from .services import Proposer, proposal_upsert
 
@@ -49,22 +49,23 @@ def demo_provision(spec: dict | None, source: str, report: Counter) -> Provision
     if spec is None:
         return None
     instrument = Instrument.objects.get(slug=spec["instrument"])
-    existing = Provision.objects.filter(instrument=instrument, number=spec["number"]).first()
-    if existing is not None:
-        return existing
-    kind = ProvisionKind.RESOLUTION if instrument.kind == "resolutions" else ProvisionKind.PROVISION
-    return upsert(
-        Provision,
-        report,
-        lookup={"instrument": instrument, "number": spec["number"]},
-        values={
-            "kind": kind,
+    is_resolution = instrument.kind == InstrumentKind.RESOLUTIONS
+    # Only created, never updated: a provision the reference data or a curator keeps is
+    # theirs to describe.
+    provision, created = Provision.objects.get_or_create(
+        instrument=instrument,
+        number=spec["number"],
+        defaults={
+            "kind": ProvisionKind.RESOLUTION if is_resolution else ProvisionKind.PROVISION,
             "status": spec.get("status", ProvisionStatus.BASELINE),
             "title": spec.get("title", ""),
             "notes": spec.get("notes", ""),
             "source": source,
         },
     )
+    if created:
+        report[(Provision._meta.verbose_name_plural, "created")] += 1
+    return provision
 
 
 def load_demo(report: Counter) -> None:
