@@ -12,11 +12,20 @@ def proposers_line(proposal: Proposal) -> str:
     return named or proposal.proposers_as_stated
 
 
+def provision_label(proposal: Proposal) -> str:
+    """ "on ITRs 1988 1.3", or nothing when the provision is not known."""
+    provision = proposal.provision
+    return f"on {provision.instrument.short_name} {provision.number}" if provision else ""
+
+
 def proposal_title(proposal: Proposal) -> str:
-    parts = [proposal.number or "Unnumbered proposal", proposal.action]
-    if proposal.provision:
-        parts.append(f"on {proposal.provision.instrument.short_name} {proposal.provision.number}")
-    parts.append(f"({proposers_line(proposal)})" if proposers_line(proposal) else "")
+    proposers = proposers_line(proposal)
+    parts = [
+        proposal.number or "Unnumbered proposal",
+        proposal.action,
+        provision_label(proposal),
+        f"({proposers})" if proposers else "",
+    ]
     return " ".join(part for part in parts if part)
 
 
@@ -24,7 +33,7 @@ def citation(proposal: Proposal, url: str) -> str:
     """A "cite this" line: who, what, where it was tabled, where we read it, and the link."""
     what = f"Proposal {proposal.number}" if proposal.number else "Proposal"
     if proposal.provision:
-        what += f" on {proposal.provision.instrument.short_name} {proposal.provision.number}"
+        what += " " + provision_label(proposal)
     where = proposal.conference.name
     if proposal.document:
         document = proposal.document

@@ -173,14 +173,11 @@ class DocumentQuerySet(models.QuerySet):
         return self.select_related("conference").without_text()
 
 
-# The fields that name a sponsorship's proposer, whichever kind it is.
-PROPOSER_VALUES = (
-    "member_state__itu_code",
-    "member_state__name",
-    "regional_group__code",
-    "regional_group__name",
-    "sector_member__slug",
-    "sector_member__name",
+# Each kind of proposer a sponsorship may name, and the field of its code (the code the
+# proposal filter takes: RUS, CEPT, etno).
+PROPOSER_KINDS = {"member_state": "itu_code", "regional_group": "code", "sector_member": "slug"}
+PROPOSER_VALUES = tuple(
+    f"{kind}__{field}" for kind, code in PROPOSER_KINDS.items() for field in (code, "name")
 )
 
 
@@ -198,14 +195,7 @@ class SponsorshipQuerySet(models.QuerySet):
 
 
 def proposer_of(row: dict) -> dict:
-    if row["member_state__itu_code"]:
-        kind, code, name = "member_state", row["member_state__itu_code"], row["member_state__name"]
-    elif row["regional_group__code"]:
-        kind, code, name = (
-            "regional_group",
-            row["regional_group__code"],
-            row["regional_group__name"],
-        )
-    else:
-        kind, code, name = "sector_member", row["sector_member__slug"], row["sector_member__name"]
-    return {"kind": kind, "code": code, "name": name}
+    for kind, code in PROPOSER_KINDS.items():
+        if row[f"{kind}__{code}"]:
+            return {"kind": kind, "code": row[f"{kind}__{code}"], "name": row[f"{kind}__name"]}
+    raise ValueError("A sponsorship names no proposer.")

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from itutracker.rest import CSVStreamMixin, SmallListPagination, columns
+from itutracker.rest import CSVStreamMixin, columns
 
 from ..filters import (
     DelegationFilterSet,
@@ -26,7 +26,6 @@ class MemberStateViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     ).order_by("name")
     serializer_class = MemberStateSerializer
     filterset_class = MemberStateFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "iso2__iexact"
     lookup_url_kwarg = "iso2"
     lookup_value_regex = "[A-Za-z]{2}"
@@ -52,7 +51,6 @@ class RegionalGroupViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     ).order_by("code")
     serializer_class = RegionalGroupSerializer
     filterset_class = RegionalGroupFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "code__iexact"
     lookup_url_kwarg = "code"
     lookup_value_regex = "[A-Za-z0-9-]+"
@@ -72,7 +70,6 @@ class SectorMemberViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SectorMember.objects.select_related("country").order_by("name")
     serializer_class = SectorMemberSerializer
     filterset_class = SectorMemberFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "slug"
     csv_columns = columns(
         "slug",
@@ -90,7 +87,6 @@ class DelegationViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = DelegationSerializer
     filterset_class = DelegationFilterSet
-    pagination_class = SmallListPagination
     csv_columns = columns(
         "conference",
         "member_state",

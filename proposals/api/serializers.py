@@ -10,6 +10,7 @@ from itutracker.rest import canonical_url, columns
 
 from .. import search
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
+from ..querysets import PROPOSER_KINDS
 
 
 def proposal_url(context, proposal: Proposal) -> str:
@@ -178,30 +179,16 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 class ProposerSerializer(serializers.ModelSerializer):
     """One proposer, whichever kind it is."""
 
-    kind = serializers.SerializerMethodField()
-    code = serializers.SerializerMethodField()
-    name = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(
+        choices=list(PROPOSER_KINDS), source="proposer_kind", read_only=True
+    )
+    code = serializers.CharField(source="proposer_code", read_only=True)
+    name = serializers.CharField(source="proposer.name", read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Sponsorship
         fields = ["kind", "code", "name", "url"]
-
-    @extend_schema_field(
-        serializers.ChoiceField(["member_state", "regional_group", "sector_member"])
-    )
-    def get_kind(self, obj):
-        if obj.member_state_id:
-            return "member_state"
-        return "regional_group" if obj.regional_group_id else "sector_member"
-
-    def get_code(self, obj) -> str:
-        if obj.member_state_id:
-            return obj.member_state.itu_code
-        return obj.regional_group.code if obj.regional_group_id else obj.sector_member.slug
-
-    def get_name(self, obj) -> str:
-        return obj.proposer.name
 
     def get_url(self, obj) -> str:
         if obj.member_state_id:

@@ -2,7 +2,6 @@ import datetime
 
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,7 +20,6 @@ from rest_framework.views import APIView
 from itutracker.rest import (
     CSVStreamMixin,
     CursorPagination,
-    SmallListPagination,
     canonical_url,
     columns,
 )
@@ -258,7 +256,6 @@ class ConferenceViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ConferenceSerializer
     filterset_class = ConferenceFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "slug"
     csv_columns = columns(
         "slug", "name", "kind", "city", "host_country", "starts_on", "ends_on", "url"
@@ -271,7 +268,6 @@ class InstrumentViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Instrument.objects.select_related("adopted_at").order_by("slug")
     serializer_class = InstrumentSerializer
     filterset_class = InstrumentFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "slug"
     csv_columns = columns("slug", "short_name", "name", "kind", "adopted_at", "url")
 
@@ -284,7 +280,6 @@ class ProvisionViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ProvisionSerializer
     filterset_class = ProvisionFilterSet
-    pagination_class = SmallListPagination
     csv_columns = columns(
         "instrument", "number", "kind", "status", "article", "margin_number", "title", "url"
     )
@@ -296,7 +291,6 @@ class TopicViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Topic.objects.order_by("name")
     serializer_class = TopicSerializer
     filterset_class = TopicFilterSet
-    pagination_class = SmallListPagination
     lookup_field = "slug"
     csv_columns = columns("slug", "name", "description", "url")
 
@@ -397,7 +391,7 @@ class ExportListView(APIView):
                     "name": name,
                     "size": stat.st_size,
                     "generated_at": datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC),
-                    "url": request.build_absolute_uri(reverse("api:export-file", args=[name])),
+                    "url": canonical_url({"request": request}, "api:export-file", name=name),
                 }
             )
         return Response(ExportSerializer(rows, many=True).data)

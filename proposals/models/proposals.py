@@ -6,7 +6,7 @@ from django.urls import reverse
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
 from ..choices import Action, Outcome
-from ..querysets import ProposalQuerySet, SponsorshipQuerySet
+from ..querysets import PROPOSER_KINDS, ProposalQuerySet, SponsorshipQuerySet
 from .documents import Document
 from .treaties import Conference, Provision
 
@@ -229,3 +229,12 @@ class Sponsorship(models.Model):
     @property
     def proposer(self):
         return self.member_state or self.regional_group or self.sector_member
+
+    @property
+    def proposer_kind(self) -> str:
+        """member_state, regional_group or sector_member (see PROPOSER_KINDS)."""
+        return next(kind for kind in PROPOSER_KINDS if getattr(self, f"{kind}_id"))
+
+    @property
+    def proposer_code(self) -> str:
+        return getattr(self.proposer, PROPOSER_KINDS[self.proposer_kind])
