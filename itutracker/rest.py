@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from rest_framework import pagination, renderers
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import pagination, renderers, serializers
 
 # --- Pagination ---------------------------------------------------------------------
 
@@ -53,6 +54,20 @@ def canonical_url(context: dict, viewname: str, **kwargs) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL.rstrip("/") + path
+
+
+class CanonicalURLMixin:
+    """Adds `url`, the resource's absolute, citable address. Subclasses name the view and
+    say how to get its URL keywords from an object."""
+
+    view_name = ""
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, obj) -> str:
+        return canonical_url(self.context, self.view_name, **self.url_kwargs(obj))
+
+    def url_kwargs(self, obj) -> dict:
+        raise NotImplementedError
 
 
 # --- CSV ----------------------------------------------------------------------------

@@ -1,23 +1,8 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itutracker.rest import canonical_url
+from itutracker.rest import CanonicalURLMixin, canonical_url
 
 from ..models import Delegation, GroupMembership, MemberState, RegionalGroup, SectorMember
-
-
-class CanonicalURLMixin:
-    """Adds `url`, the resource's absolute, citable address. Subclasses name the view and
-    say how to get its URL keywords from an object."""
-
-    view_name = ""
-
-    @extend_schema_field(serializers.URLField())
-    def get_url(self, obj) -> str:
-        return canonical_url(self.context, self.view_name, **self.url_kwargs(obj))
-
-    def url_kwargs(self, obj) -> dict:
-        raise NotImplementedError
 
 
 def member_state_url(context, state: MemberState) -> str:

@@ -1,12 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from delegations.api.serializers import (
-    CanonicalURLMixin,
-    member_state_url,
-    regional_group_url,
-)
-from itutracker.rest import canonical_url, columns
+from delegations.api.serializers import member_state_url, regional_group_url
+from itutracker.rest import CanonicalURLMixin, canonical_url, columns
 
 from .. import search
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
