@@ -201,17 +201,19 @@ def differs(proposal: Proposal, name: str, value) -> bool:
     return getattr(proposal, name) != value
 
 
-def proposer_fields(proposer: Proposer) -> dict:
-    state, group, sector_member = sponsorship_key(proposer)
-    return {"member_state_id": state, "regional_group_id": group, "sector_member_id": sector_member}
-
-
 def sponsorship_key(proposer: Proposer) -> tuple[int | None, int | None, int | None]:
     return (
         proposer.pk if isinstance(proposer, MemberState) else None,
         proposer.pk if isinstance(proposer, RegionalGroup) else None,
         proposer.pk if isinstance(proposer, SectorMember) else None,
     )
+
+
+SPONSORSHIP_KEY_FIELDS = ("member_state_id", "regional_group_id", "sector_member_id")
+
+
+def proposer_fields(proposer: Proposer) -> dict:
+    return dict(zip(SPONSORSHIP_KEY_FIELDS, sponsorship_key(proposer), strict=True))
 
 
 @transaction.atomic
@@ -230,11 +232,7 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
         raise ValueError(f"{proposal}: a proposer is named twice.")
     changed = False
     for sponsorship in proposal.sponsorships.all():
-        key = (
-            sponsorship.member_state_id,
-            sponsorship.regional_group_id,
-            sponsorship.sector_member_id,
-        )
+        key = tuple(getattr(sponsorship, field) for field in SPONSORSHIP_KEY_FIELDS)
         position = wanted.pop(key, None)
         if position is None:
             sponsorship.delete()
@@ -243,13 +241,14 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
             sponsorship.position = position
             sponsorship.save(update_fields=["position"])
             changed = True
-    for (state_id, group_id, sector_member_id), position in wanted.items():
-        Sponsorship.objects.create(
-            proposal=proposal,
-            member_state_id=state_id,
-            regional_group_id=group_id,
-            sector_member_id=sector_member_id,
-            position=position,
+    if wanted:
+        Sponsorship.objects.bulk_create(
+            Sponsorship(
+                proposal=proposal,
+                position=position,
+                **dict(zip(SPONSORSHIP_KEY_FIELDS, key, strict=True)),
+            )
+            for key, position in wanted.items()
         )
         changed = True
     return changed
