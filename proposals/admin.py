@@ -17,7 +17,7 @@ from .models import (
     Sponsorship,
     Topic,
 )
-from .services.ingestion import document_receive, document_reingest
+from .services.ingestion import document_receive, document_reingest, size_refusal
 
 
 @admin.register(Conference)
@@ -73,6 +73,12 @@ class UploadForm(forms.Form):
     conference = forms.ModelChoiceField(queryset=Conference.objects.all(), to_field_name="slug")
     origin = forms.ChoiceField(choices=Origin.choices)
     file = forms.FileField(help_text="PDF, Word (.docx or .doc), HTML or text.")
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if refusal := size_refusal(file.size):
+            raise forms.ValidationError(refusal)
+        return file
 
 
 @admin.register(Document)

@@ -75,3 +75,24 @@ def test_a_curator_uploads_a_document_and_sees_its_run(curator, settings, tmp_pa
     assert run.get_status_display() in page or "Queued" in page
     assert curator.get(reverse("admin:proposals_ingestrun_changelist")).status_code == 200
     assert curator.get(reverse("admin:proposals_document_upload")).status_code == 200
+
+
+def test_an_oversize_upload_is_refused_on_the_form_and_nothing_is_kept(curator, settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import Document
+
+    settings.INGEST_MAX_BYTES = 1000
+    documents = Document.objects.count()
+    files = set(Path(settings.MEDIA_ROOT).rglob("*"))
+    upload = SimpleUploadedFile("big.txt", b"Document 97-E\n" + b"x" * 5000)
+    response = curator.post(
+        reverse("admin:proposals_document_upload"),
+        {"conference": "wcit-12", "origin": "official", "file": upload},
+    )
+    assert response.status_code == 200
+    assert "The file is 4.9\xa0KB; the limit is 1000\xa0bytes." in response.content.decode()
+    assert Document.objects.count() == documents
+    assert set(Path(settings.MEDIA_ROOT).rglob("*")) == files

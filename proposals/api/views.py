@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.http import FileResponse, Http404
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -36,7 +35,7 @@ from ..filters import (
     TopicFilterSet,
 )
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
-from ..services.ingestion import document_receive
+from ..services.ingestion import document_receive, size_refusal
 from .serializers import (
     DOCUMENT_CSV_COLUMNS,
     PROPOSAL_CSV_COLUMNS,
@@ -74,10 +73,8 @@ class UploadSerializer(serializers.Serializer):
     origin = serializers.ChoiceField(choices=Origin.choices)
 
     def validate_file(self, file):
-        if file.size > settings.INGEST_MAX_BYTES:
-            raise serializers.ValidationError(
-                f"The file is over the {settings.INGEST_MAX_BYTES // 2**20} MB limit."
-            )
+        if refusal := size_refusal(file.size):
+            raise serializers.ValidationError(refusal)
         return file
 
 

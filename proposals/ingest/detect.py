@@ -41,8 +41,12 @@ def detect_type(data: bytes) -> str:
     return TEXT
 
 
+def text_encoding(data: bytes) -> str:
+    """UTF-16 when a byte-order mark says so, else UTF-8 (with or without its mark)."""
+    return "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+
+
 def decode_text(data: bytes, *, final: bool = True) -> str:
-    """UTF-16 when a byte-order mark says so, else UTF-8 (with or without its mark).
-    With final=False a character cut off at the end of `data` is not an error."""
-    encoding = "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
-    return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
+    """The text in its encoding (text_encoding). With final=False a character cut off at
+    the end of `data` is not an error."""
+    return codecs.getincrementaldecoder(text_encoding(data))().decode(data, final=final)

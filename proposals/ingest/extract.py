@@ -57,10 +57,22 @@ def extract_raw(data: bytes, kind: str, limits: Limits) -> Extracted:
     if kind == HTML:
         return extract_html(data)
     if kind == TEXT:
-        return Extracted(pages=decode_text(data).split("\f"))
+        return Extracted(pages=readable_text(data).split("\f"))
     if kind == LEGACY_DOC:
         return extract_docx(convert_legacy_doc(data, limits), limits)
     raise UnsupportedDocument(f"No extractor for {kind!r}.")
+
+
+def readable_text(data: bytes) -> str:
+    """The text, or a clear refusal: detection reads only the start of a file, so the
+    rest can still be in another encoding or binary."""
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError as error:
+        raise MalformedDocument(
+            f"Not valid {error.encoding.upper()} text: an undecodable byte at position "
+            f"{error.start}. Save it as UTF-8 and send it again."
+        ) from None
 
 
 def extract_pdf(data: bytes, limits: Limits) -> Extracted:
@@ -149,7 +161,7 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
 
     pages: list[list[str]] = [[]]
     tables: list[tuple[int, Table]] = []
-    for block in document.element.body.iterchildren():
+    for block in body_blocks(document.element.body):
         if block.tag == qn("w:p"):
             text = "".join(
                 "\t" if node.tag == qn("w:tab") else (node.text or "")
@@ -176,10 +188,25 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
 
 
+def body_blocks(container):
+    """The paragraphs and tables of the body in order, including those wrapped in a
+    content control (w:sdt, which templates use) or in custom XML."""
+    from docx.oxml.ns import qn
+
+    for child in container.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            for content in child.iterchildren(qn("w:sdtContent")):
+                yield from body_blocks(content)
+        elif child.tag == qn("w:customXml"):
+            yield from body_blocks(child)
+
+
 def extract_html(data: bytes) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(decode_text(data))
+    tree = LexborHTMLParser(readable_text(data))
     for node in tree.css("script, style, noscript"):
         node.decompose()
     tables = []

@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 
-from .detect import DOCX, HTML, PDF
+from .detect import DOCX, HTML, PDF, TEXT, decode_text, text_encoding
 
 EMPTY_CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -24,20 +24,29 @@ EMPTY_APP = (
 )
 PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
 IDENTIFYING_META = re.compile(
-    rb"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
-    rb"copyright|company|last-modified-by)[^>]*>",
+    r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
+    r"copyright|company|last-modified-by)[^>]*>",
     re.IGNORECASE,
 )
 
 
-def public_copy(data: bytes, kind: str) -> bytes:
+def public_copy(data: bytes, kind: str) -> bytes | None:
+    """The copy to publish, or None when no copy can be made that is known to be clean:
+    then the public gets the proposals but no file. Failing closed matters more here
+    than offering a download."""
     if kind == PDF:
         return pdf_without_metadata(data)
     if kind == DOCX:
         return docx_without_metadata(data)
     if kind == HTML:
-        return IDENTIFYING_META.sub(b"", data)
-    return data
+        # Decoded first: in UTF-16 the tags are not the bytes the pattern looks for. The
+        # copy keeps the original's encoding, which its own <meta charset> may state.
+        return IDENTIFYING_META.sub("", decode_text(data)).encode(text_encoding(data))
+    if kind == TEXT:
+        return data  # plain text has no metadata: its content is all there is
+    # A legacy .doc keeps its author and company in OLE property streams, which nothing
+    # here rewrites.
+    return None
 
 
 def pdf_without_metadata(data: bytes) -> bytes:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import secrets
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +18,6 @@ from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,7 +38,7 @@ from ..choices import (
 from ..ingest.detect import detect_type
 from ..ingest.errors import IngestError, NeedsOCR
 from ..ingest.extract import Extracted, Limits, extract
-from ..ingest.fetch import fetch
+from ..ingest.fetch import FetchRefused, fetch
 from ..ingest.header import Header, parse_header
 from ..ingest.parse import (
     REVIEW_THRESHOLD,
@@ -122,8 +124,9 @@ def receive_stored(
         if document is None:
             document = Document.objects.create(
                 conference=conference,
-                # Until the header is read; see apply_header.
-                symbol=f"Received {digest[:12]}",
+                # Until the header is read (see apply_header); random rather than from
+                # the hash, which stays the curators' for a leaked document.
+                symbol=f"Received document {secrets.token_hex(4)}",
                 kind=DocumentKind.OTHER,
                 origin=origin,
                 sha256=digest,
@@ -155,6 +158,10 @@ def document_fetch(
     """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it."""
     from urllib.parse import unquote, urlsplit
 
+    limit = DocumentIntake._meta.get_field("source_url").max_length
+    if len(url) > limit:
+        # Refused before fetching: the intake could not record where the bytes came from.
+        raise FetchRefused(f"The address is {len(url)} characters long; the limit is {limit}.")
     fetched = fetch_allowed(url)
     filename = unquote(urlsplit(fetched.url).path.rsplit("/", 1)[-1])
     return document_receive(
@@ -203,14 +210,21 @@ def document_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def over_size_limit(path: Path) -> bool:
-    """Checked before reading, so an oversize file is never loaded into memory."""
-    return path.stat().st_size > settings.INGEST_MAX_BYTES
+def size_refusal(size: int) -> str:
+    """Why a file of `size` bytes is refused, or "" when it is not. Every channel asks
+    before reading the file, so an oversize one is never loaded into memory."""
+    from django.template.defaultfilters import filesizeformat
+
+    limit = settings.INGEST_MAX_BYTES
+    if size <= limit:
+        return ""
+    return f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)}."
 
 
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
     for path in document_files(folder):
-        if over_size_limit(path):
+        if refusal := size_refusal(path.stat().st_size):
+            log.warning("Polling skipped %s: %s", path, refusal)
             counts["failed"] += 1
             continue
         _, run = document_receive(
@@ -496,21 +510,43 @@ def apply_header(document: Document, header: Header) -> Document:
 
 def store_by_hash(folder: str, data: bytes) -> tuple[str, str]:
     """Keep `data` under its sha256 in `folder`, once however often it arrives; return
-    the hash and the stored name."""
+    the hash and the stored name.
+
+    The file appears under its name only once it is whole: it is written to a temporary
+    file beside it and renamed into place. A file cut short before that rule (a full
+    disk, a killed process) is written again by the next arrival of the same bytes.
+    """
     digest = hashlib.sha256(data).hexdigest()
     name = f"{folder}/{digest[:2]}/{digest}"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
+    # The default storage is the file system (settings.STORAGES); renaming is what makes
+    # the write atomic, and Django's storage API has no rename.
+    path = Path(default_storage.path(name))
+    if not path.is_file() or path.stat().st_size != len(data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as temp:
+            try:
+                temp.write(data)
+                temp.flush()
+                os.fsync(temp.fileno())
+                if default_storage.file_permissions_mode is not None:
+                    os.chmod(temp.name, default_storage.file_permissions_mode)
+            except BaseException:
+                os.unlink(temp.name)
+                raise
+        os.replace(temp.name, path)
     return digest, name
 
 
 def make_public_copy(document: Document, data: bytes, kind: str) -> None:
     """The metadata-free copy the public gets, made once per document. It is stored
     under its own hash, not the original's: the original's hash could identify the copy,
-    and so who passed it on."""
+    and so who passed it on. A kind that cannot be cleaned gets no public file."""
     if document.public_file and default_storage.exists(document.public_file.name):
         return
-    _, name = store_by_hash("public", public_copy(data, kind))
+    copy = public_copy(data, kind)
+    if copy is None:
+        return
+    _, name = store_by_hash("public", copy)
     Document.objects.filter(pk=document.pk).update(public_file=name)
     document.public_file = name
 
@@ -597,7 +633,8 @@ class Linker:
         provision = found[0] if found else self.new_provision(instrument, number, kind, item)
         if (
             item.article
-            and kind != ProvisionKind.ARTICLE
+            # A plain number can name the article itself ("ARTICLE 9", then "9 …").
+            and provision.kind != ProvisionKind.ARTICLE
             and provision.article_id is None
             # Without an id, no query: this sees an unsaved article linked in this run.
             and provision.article is None
@@ -677,7 +714,7 @@ def save_proposals(
         .select_related("document")
         .prefetch_related("sponsorships", "topics")
     }
-    review, new, found, revisions = [], [], [], []
+    review, new, found, revisions, earlier = [], [], [], [], []
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -722,6 +759,9 @@ def save_proposals(
             published = proposal.published and publish
             source = f"{document.conference.slug} {document.symbol}"
             revisions.append((proposal, {**facts, "published": published, "source": source}))
+        elif placement == EARLIER:
+            source = f"{document.conference.slug} {document.symbol}, page {item.page}"
+            earlier.append((proposal, {**facts, "source": source}))
         elif proposal is None:
             new.append(facts)
         else:
@@ -739,7 +779,11 @@ def save_proposals(
             written.append(proposal.pk)
     written += [row.pk for row in proposals_create(new, index=False)]
     written += [row.pk for row in proposals_revise(revisions, index=False)]
-    run.proposals_created = len(new)
+    if earlier:
+        older = [facts for _, facts in earlier]
+        later = [current for current, _ in earlier]
+        written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
+    run.proposals_created = len(new) + len(earlier)
     # A new version of a proposal counts as an update of it.
     run.proposals_updated += len(revisions)
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
@@ -758,7 +802,9 @@ def keywords(topic: Topic) -> list[str]:
 
 
 # Where a parsed proposal goes (see version_for).
-OWN, NEW, SOURCED, REVISED, CONFLICT = "own", "new", "sourced", "revised", "conflict"
+OWN, NEW, SOURCED, REVISED, EARLIER, CONFLICT = (
+    "own", "new", "sourced", "revised", "earlier", "conflict"
+)  # fmt: skip
 
 
 def version_for(
@@ -767,8 +813,10 @@ def version_for(
     """Where this document's proposal goes when the document has no row for it yet:
     NEW, a new row; SOURCED, the current row, a record from metadata that this file now
     sources; REVISED, a new version of the current row, when this document revises the
-    current one's (proposals_revise makes it); CONFLICT, when the number belongs to
-    another document that this one does not revise.
+    current one's (proposals_revise makes it); EARLIER, a new row superseded from the
+    start by the current one, when the current one's document revises this one (an
+    original that arrives after its revision); CONFLICT, when the number belongs to
+    another document and neither document revises the other.
     """
     if current is None:
         return NEW, None
@@ -776,6 +824,8 @@ def version_for(
         return SOURCED, current
     if revises(document, current.document):
         return REVISED, current
+    if revises(current.document, document):
+        return EARLIER, current
     problems.append(f"the number is already used by {current.document}")
     return CONFLICT, None
 

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from proposals.choices import IngestStatus, IntakeChannel, Origin
@@ -10,7 +9,7 @@ from proposals.services.ingestion import (
     document_fetch,
     document_files,
     document_receive,
-    over_size_limit,
+    size_refusal,
 )
 
 
@@ -46,10 +45,8 @@ class Command(BaseCommand):
                 continue
             failures += self.report(address, document, run)
         for path in files:
-            if over_size_limit(path):
-                self.stderr.write(
-                    f"{path}: over the {settings.INGEST_MAX_BYTES} byte limit, skipped"
-                )
+            if refusal := size_refusal(path.stat().st_size):
+                self.stderr.write(f"{path}: {refusal} Skipped.")
                 failures += 1
                 continue
             document, run = document_receive(

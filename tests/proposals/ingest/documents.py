@@ -107,3 +107,22 @@ def xml_bomb_docx() -> bytes:
             data = bomb.encode() if item.filename == "word/document.xml" else source.read(item)
             archive.writestr(item, data)
     return out.getvalue()
+
+
+def in_content_control(data: bytes, *, from_paragraph: int) -> bytes:
+    """The .docx with its paragraphs from `from_paragraph` on wrapped in a content control
+    (w:sdt), as Word templates and building blocks wrap text."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = list(document.element.body.iterchildren(qn("w:p")))[from_paragraph:]
+    control = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    paragraphs[0].addprevious(control)
+    content = control.find(qn("w:sdtContent"))
+    for paragraph in paragraphs:
+        content.append(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

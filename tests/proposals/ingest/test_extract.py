@@ -178,3 +178,17 @@ def test_an_entity_declaration_in_utf16_or_far_into_a_part_is_refused():
                 archive.writestr(name, bomb if name == "word/document.xml" else source.read(name))
         with pytest.raises(MalformedDocument, match="declares XML entities"):
             read(out.getvalue())
+
+
+def test_text_inside_a_word_content_control_is_read():
+    from .documents import in_content_control
+
+    data = in_content_control(docx_bytes(LINES), from_paragraph=6)
+    text = read(data).pages[0]
+    assert "ADD\tRUS/27/7" in text and text.index("Russian Federation") < text.index("RUS/27/7")
+
+
+def test_text_that_stops_being_utf8_after_the_sniffed_start_is_refused_clearly():
+    data = b"Document 88-E\n" + b"x" * 70_000 + b"\xff\xfe\n"
+    with pytest.raises(MalformedDocument, match="undecodable byte at position 70014"):
+        read(data)

@@ -133,6 +133,18 @@ class TestIntake:
         assert sources_poll() == {"received": 0, "skipped": 2, "failed": 1}
         assert DocumentIntake.objects.count() == 2
 
+    def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
+        from proposals.models import Conference, DocumentIntake
+        from proposals.services.ingestion import document_fetch
+
+        with pytest.raises(FetchRefused, match="1111 characters long; the limit is 1000"):
+            document_fetch(
+                conference=Conference.objects.get(slug="wcit-12"),
+                url=f"{server}/{'a' * (1111 - len(server) - 5)}.txt",
+                origin="official",
+            )
+        assert not DocumentIntake.objects.exists()
+
 
 @pytest.mark.parametrize(
     "url", ["http://itu.int:99999/x.pdf", "http://[::1/x.pdf", "http://xn--a.itu.int\u0080/x"]

@@ -474,3 +474,83 @@ def test_a_revision_costs_the_same_queries_for_3_proposals_as_for_30(receive, to
         return len(revising)
 
     assert queries(3, 96) == queries(30, 97)
+
+
+# --- Found in the second review ---------------------------------------------------------
+
+
+def test_a_leaked_utf16_html_page_loses_its_identifying_meta_tags(receive):
+    page = html_bytes(
+        '<meta name="author" content="Jane Insider">'
+        "<p>Document 89-E</p><p>MOD RUS/89/1</p><p>5 1.3 Text.</p><p>Reasons: Why.</p>"
+    ).decode()
+    document, run = receive(page.encode("utf-16"), origin="leaked")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    copy = document.public_file.read().decode("utf-16")
+    assert "Jane Insider" not in copy and "MOD RUS/89/1" in copy
+
+
+def test_a_leaked_file_that_cannot_be_cleaned_gets_no_public_file(receive, monkeypatch):
+    from proposals.ingest import extract as extract_module
+
+    # As on a server with LibreOffice: the .doc converts to a .docx and is read. Its own
+    # property streams (author, company) are nothing the tracker can rewrite.
+    monkeypatch.setattr(extract_module, "convert_legacy_doc", lambda *_: docx_bytes(REVISION_27))
+    legacy = bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504 + b"Author\0Jane Insider\0"
+    document, run = receive(legacy, origin="leaked", name="leak.doc")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert Proposal.objects.filter(document=document, number="RUS/27/7").exists()
+    assert not document.public_file and not document.public_copy
+
+
+def test_a_document_without_a_symbol_is_not_named_after_its_hash(receive):
+    document, _ = receive(b"MOD\tRUS/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n", origin="leaked")
+    assert document.symbol.startswith("Received document ")
+    assert document.sha256[:8] not in document.symbol
+    assert document.sha256[:8] not in Proposal.objects.get(number="RUS/88/1").source
+
+
+def test_a_stored_file_cut_short_is_written_again_by_the_next_arrival(receive):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    data = docx_bytes(REVISION_27)
+    digest = hashlib.sha256(data).hexdigest()
+    # What an earlier write left when the disk filled up half-way.
+    default_storage.save(f"documents/{digest[:2]}/{digest}", ContentFile(data[:1000]))
+    document, run = receive(data)
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert document.file.read() == data
+
+
+def test_an_original_arriving_after_its_revision_is_kept_as_the_earlier_version(receive):
+    revision, _ = receive(docx_bytes(REVISION_27))
+    original, run = receive(docx_bytes(ORIGINAL_27))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    old = Proposal.objects.get(document=original, number="RUS/27/7")
+    new = Proposal.objects.get(document=revision, number="RUS/27/7")
+    assert old.superseded_by == new and new.superseded_by is None
+    assert old.text == "An earlier wording of the Internet article."
+    # And ingesting the original once more changes nothing.
+    before = list(Proposal.objects.order_by("pk").values_list("pk", "updated_at", "superseded_by"))
+    receive(docx_bytes([*ORIGINAL_27, ""]))
+    assert Proposal.objects.filter(number="RUS/27/7").count() == 2
+    assert Proposal.objects.get(number="RUS/27/7", superseded_by=None) == new
+    assert list(
+        Proposal.objects.filter(pk__in=[old.pk, new.pk])
+        .order_by("pk")
+        .values_list("pk", "updated_at", "superseded_by")
+    ) == [row for row in before if row[0] in (old.pk, new.pk)]
+
+
+def test_a_plain_number_naming_the_article_links_the_article_not_a_loop(receive):
+    from django.db.models import F
+
+    receive(
+        b"Document 96-E\nMOD\tRUS/96/1\nARTICLE 9\nSpecial arrangements\n9\tText.\nReasons:\tR.\n"
+    )
+    provision = Proposal.objects.get(number="RUS/96/1").provision
+    assert (provision.number, provision.kind, provision.article_id) == ("9", "article", None)
+    assert not Provision.objects.filter(article=F("pk")).exists()
