@@ -65,3 +65,15 @@ def test_without_a_broker_tasks_run_in_process():
         env=clean_environment(ITUTRACKER_DATA_DIR="/tmp"),
     )
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_the_readme_documents_every_variable_the_settings_read():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    settings_source = (root / "itutracker" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env_\w+|environ\.get)\(\s*"([A-Z_]+)"', settings_source))
+    readme = (root / "README.md").read_text()
+    assert len(read) > 20
+    assert {name for name in read if f"`{name}`" not in readme} == set()
