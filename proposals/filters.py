@@ -112,8 +112,12 @@ class ProposalFilterSet(django_filters.FilterSet):
     )
     origin = django_filters.ChoiceFilter(field_name="document__origin", choices=Origin.choices)
     outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices)
-    date = django_filters.DateFromToRangeFilter(
-        field_name="document__date", label="Document date range (date_after, date_before)"
+    # Two filters rather than one range, so that an error names the parameter it is about.
+    date_after = django_filters.DateFilter(
+        field_name="document__date", lookup_expr="gte", label="Document dated on or after"
+    )
+    date_before = django_filters.DateFilter(
+        field_name="document__date", lookup_expr="lte", label="Document dated on or before"
     )
     updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
@@ -156,7 +160,12 @@ class DocumentFilterSet(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices)
     origin = django_filters.ChoiceFilter(choices=Origin.choices)
-    date = django_filters.DateFromToRangeFilter(label="Date range (date_after, date_before)")
+    date_after = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label="Dated on or after"
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label="Dated on or before"
+    )
     updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
