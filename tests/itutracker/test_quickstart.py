@@ -86,3 +86,15 @@ def test_quickstart_serves_the_site_and_the_admin(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_quickstart_says_at_once_when_its_port_is_taken(db):
+    from django.core.management import CommandError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"Port {port} is in use.*--port {port + 1}"):
+            call_command("quickstart", port=port, stdout=io.StringIO())
+    assert not Proposal.objects.exists()  # refused before setting anything up

@@ -1,4 +1,5 @@
 import secrets
+import socket
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         port = options["port"]
         if not 0 < port < 65536:
             raise CommandError(f"--port must be between 1 and 65535, not {port}.")
+        if not options["no_serve"] and not port_free(port):
+            raise CommandError(
+                f"Port {port} is in use, perhaps by a tracker already running. Stop it, "
+                f"or serve on another port: uv run manage.py quickstart --port {port + 1}"
+            )
 
         self.step("Creating or updating the database")
         call_command("migrate", interactive=False, verbosity=0)
@@ -75,3 +81,15 @@ class Command(BaseCommand):
             f"user {ADMIN_USERNAME!r} (password changed since quickstart created it; "
             f"reset it with: uv run manage.py changepassword {ADMIN_USERNAME})"
         )
+
+
+def port_free(port: int) -> bool:
+    """Asked before setting up, so that a busy port is said at once, not after "ready"."""
+    with socket.socket() as probe:
+        # As runserver binds: a port left in TIME_WAIT by a server just stopped is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
