@@ -128,10 +128,16 @@ def load_itr_provisions(report: Counter) -> None:
 
     # "new 2.13" and "3A.1 (margin 31A)": provisions that exist only as proposals.
     numbered = re.compile(r"^(?:new )?(?P<number>.+?)(?: \(margin (?P<margin>\w+)\))?$")
+    # Articles the ITRs do not have: loaded here, once each, on every run (so that a
+    # second run reports them unchanged rather than leaving them out of the counts).
+    proposed_articles: set[str] = set()
     for row in read_csv(DATA_DIR / "itr_proposed_new_provisions_toc.csv"):
         match = numbered.match(row["provision"])
         article = articles.get(row["article"])
-        if article is None:
+        if row["article"] not in proposed_articles and (
+            article is None or article.status == ProvisionStatus.PROPOSED
+        ):
+            proposed_articles.add(row["article"])
             article = upsert(
                 Provision,
                 report,
