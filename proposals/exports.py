@@ -71,6 +71,9 @@ def exports_write() -> list[Path]:
             csv_out.writelines(csv_lines(columns, also_as_json_lines(dataset_rows(dataset))))
         for fmt in FORMATS:
             final = folder / f"{dataset}.{fmt}"
+            # mkstemp makes files only their owner may read; these are public datasets,
+            # which a web server running as another user may serve.
+            os.chmod(temporary[fmt][1], 0o644)
             os.replace(temporary[fmt][1], final)
             written.append(final)
     return written

@@ -71,6 +71,8 @@ class TestExports:
         assert len(rows) == Proposal.objects.published().count()
         assert "RUS/27/7" not in {r["number"] for r in rows}
         assert rows[0]["url"].startswith("http://127.0.0.1:8000/api/v1/proposals/")
+        # Readable by a web server running as another user, as public datasets must be.
+        assert (exports_in_tmp / "proposals.csv").stat().st_mode & 0o777 == 0o644
 
     def test_the_api_lists_and_serves_them(self, api, exports_in_tmp):
         assert api.get("/api/v1/exports/").json() == []
