@@ -340,9 +340,13 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
         if not claimed:
             return run
         if run.attempts > settings.INGEST_MAX_ATTEMPTS:
-            # Each redelivery after a worker died (out of memory, killed) counts; a
-            # document that keeps killing workers is given up on instead of looping forever.
-            error = f"The worker stopped {run.attempts - 1} times while ingesting this document."
+            # Each start counts: a redelivery after a worker died (out of memory, killed)
+            # and a retry after the database failed. A document that keeps killing
+            # workers is given up on instead of looping forever.
+            error = (
+                f"Ingesting this document was started {run.attempts - 1} times and never "
+                "finished: each time its worker stopped or the database failed."
+            )
             return run_finish(run, IngestStatus.FAILED, error)
         Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)
 

@@ -361,7 +361,7 @@ def test_a_run_whose_worker_keeps_dying_is_given_up(receive, settings):
     _, run = receive(b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tT.\nReasons:\tR.\n")
     IngestRun.objects.filter(pk=run.pk).update(status=IngestStatus.RUNNING, attempts=2)
     run = document_ingest(run=IngestRun.objects.get(pk=run.pk))
-    assert run.status == IngestStatus.FAILED and "stopped 2 times" in run.error
+    assert run.status == IngestStatus.FAILED and "started 2 times and never finished" in run.error
 
 
 def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on_commit_callbacks):
