@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from . import disclosure
 from .citation import proposal_title, proposers_line
 from .filters import ProposalFilterSet
 
@@ -40,8 +41,8 @@ def proposal_feed(request):
             link=url,
             unique_id=url,
             description=proposal.text or proposal.summary or proposal.reasons,
-            pubdate=proposal.created_at,
-            updateddate=proposal.updated_at,
+            pubdate=disclosure.disclosed_time(proposal.created_at, proposal, request.user),
+            updateddate=disclosure.disclosed_time(proposal.updated_at, proposal, request.user),
             author_name=proposers_line(proposal),
             categories=[topic.name for topic in proposal.topics.all()],
         )

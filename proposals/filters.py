@@ -17,7 +17,7 @@ from delegations.filters import (
 )
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
-from . import search
+from . import disclosure, search
 from .choices import (
     Action,
     ConferenceKind,
@@ -33,6 +33,11 @@ SEARCH_HELP = (
     'Full-text search. On PostgreSQL: stemmed, ranked, with web-search syntax: "a phrase", '
     "either OR other, -excluded."
 )
+
+
+def reader(filterset):
+    """Who is asking; None (the public) without a request, as in the dataset exports."""
+    return getattr(filterset.request, "user", None)
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -119,7 +124,7 @@ class ProposalFilterSet(django_filters.FilterSet):
     date_before = django_filters.DateFilter(
         field_name="document__date", lookup_expr="lte", label="Document dated on or before"
     )
-    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(method="filter_updated_since")
 
     class Meta:
         model = Proposal
@@ -132,6 +137,13 @@ class ProposalFilterSet(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by filter_proposer
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(
+            disclosure.changed_since(
+                "updated_at", value, reader(self), origin_field="document__origin"
+            )
+        )
 
     def filter_proposer(self, queryset, name, value):
         if isinstance(value, MemberState):
@@ -166,11 +178,16 @@ class DocumentFilterSet(django_filters.FilterSet):
     date_before = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", label="Dated on or before"
     )
-    updated_since = UTCDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCDateTimeFilter(method="filter_updated_since")
 
     class Meta:
         model = Document
         fields: list[str] = []
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(
+            disclosure.changed_since("updated_at", value, reader(self), origin_field="origin")
+        )
 
 
 class ConferenceFilterSet(django_filters.FilterSet):

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from delegations.api.serializers import member_state_url, regional_group_url
 from itutracker.rest import CanonicalURLMixin, canonical_url, columns
 
-from .. import search
+from .. import disclosure, search
 from ..models import Conference, Document, Instrument, Proposal, Provision, Sponsorship, Topic
 from ..querysets import PROPOSER_KINDS
 
@@ -100,6 +100,24 @@ class TopicSerializer(CanonicalURLMixin, serializers.ModelSerializer):
         return {"slug": obj.slug}
 
 
+class DisclosedTimeField(serializers.DateTimeField):
+    """A record's timestamp as much as the reader may know it: to the day on a leaked
+    record for the public (see proposals.disclosure)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault(
+            "help_text", "On a leaked record, given to the day (00:00 UTC) unless to curators."
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        request = self.context.get("request")
+        return disclosure.disclosed_time(
+            super().get_attribute(instance), instance, request.user if request else None
+        )
+
+
 class SearchSnippetMixin:
     """`snippet`: highlighted HTML around the match when the list was searched (q=)."""
 
@@ -121,6 +139,8 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
     download = serializers.SerializerMethodField()
     sha256 = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
+    created_at = DisclosedTimeField()
+    updated_at = DisclosedTimeField()
 
     class Meta:
         model = Document
@@ -250,6 +270,8 @@ class ProposalSerializer(SearchSnippetMixin, serializers.ModelSerializer):
     supersedes = ProposalRefSerializer(many=True)
     backed_directly = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
+    created_at = DisclosedTimeField()
+    updated_at = DisclosedTimeField()
 
     class Meta:
         model = Proposal

@@ -23,6 +23,7 @@ from itutracker.rest import (
     columns,
 )
 
+from .. import disclosure
 from ..choices import IntakeChannel, Origin
 from ..exports import EXPORTS, exports_dir
 from ..filters import (
@@ -85,12 +86,16 @@ class UploadResultSerializer(serializers.Serializer):
 
 
 class LastModifiedMixin:
-    """Sends Last-Modified on a record, so that a conditional GET can answer 304."""
+    """Sends Last-Modified on a record, so that a conditional GET can answer 304. Not on a
+    leaked record for the public: its time is theirs to the day only, and a day-old
+    Last-Modified would answer 304 to a change made later that day. The ETag still
+    serves conditional requests there."""
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         response = Response(self.get_serializer(record).data)
-        response["Last-Modified"] = http_date(record.updated_at.timestamp())
+        if not (disclosure.is_leaked(record) and disclosure.withholds_time(request.user)):
+            response["Last-Modified"] = http_date(record.updated_at.timestamp())
         return response
 
 

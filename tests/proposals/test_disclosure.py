@@ -1,0 +1,94 @@
+"""When a leaked document arrived: curators know the second, the public the day, wherever a
+timestamp is served (API fields, Last-Modified, updated_since, the Atom feed, exports)."""
+
+import datetime
+from xml.etree import ElementTree
+
+import pytest
+
+from proposals.exports import dataset_rows
+from proposals.models import Document, Proposal
+
+ARRIVED = datetime.datetime(2012, 11, 22, 15, 27, 31, tzinfo=datetime.UTC)
+THAT_DAY = "2012-11-22T00:00:00Z"
+EXACTLY = "2012-11-22T15:27:31Z"
+
+
+@pytest.fixture
+def leak(document_factory, proposal_factory):
+    """A leaked document and an official one, each with a proposal, all arrived at ARRIVED."""
+    leaked = document_factory(origin="leaked", symbol="Document 62")
+    official = document_factory(origin="official", conference=leaked.conference)
+    proposal_factory(number="ARB/62/1", document=leaked, conference=leaked.conference)
+    proposal_factory(number="USA/9/1", document=official, conference=leaked.conference)
+    Document.objects.update(created_at=ARRIVED, updated_at=ARRIVED)
+    Proposal.objects.update(created_at=ARRIVED, updated_at=ARRIVED)
+    return leaked, official
+
+
+def times(body) -> tuple[str, str]:
+    return body["created_at"], body["updated_at"]
+
+
+def test_the_public_gets_a_leaked_records_times_to_the_day(api, leak):
+    leaked, official = leak
+    assert times(api.get(f"/api/v1/documents/{leaked.pk}/").json()) == (THAT_DAY, THAT_DAY)
+    assert times(api.get(f"/api/v1/documents/{official.pk}/").json()) == (EXACTLY, EXACTLY)
+    slug = leaked.conference.slug
+    assert times(api.get(f"/api/v1/proposals/{slug}/ARB-62-1/").json()) == (THAT_DAY, THAT_DAY)
+    assert times(api.get(f"/api/v1/proposals/{slug}/USA-9-1/").json()) == (EXACTLY, EXACTLY)
+    listed = {row["number"]: times(row) for row in api.get("/api/v1/proposals/").json()["results"]}
+    assert listed == {"ARB/62/1": (THAT_DAY, THAT_DAY), "USA/9/1": (EXACTLY, EXACTLY)}
+
+
+def test_curators_get_the_exact_times(curator_api, leak):
+    leaked, _ = leak
+    response = curator_api.get(f"/api/v1/documents/{leaked.pk}/")
+    assert times(response.json()) == (EXACTLY, EXACTLY)
+    assert response["Last-Modified"] == "Thu, 22 Nov 2012 15:27:31 GMT"
+
+
+def test_no_last_modified_on_a_leaked_record_for_the_public(api, leak):
+    leaked, official = leak
+    withheld = api.get(f"/api/v1/documents/{leaked.pk}/")
+    assert "Last-Modified" not in withheld
+    assert withheld["ETag"]  # conditional requests still work, on the content
+    assert api.get(f"/api/v1/documents/{official.pk}/")["Last-Modified"]
+    slug = leaked.conference.slug
+    assert "Last-Modified" not in api.get(f"/api/v1/proposals/{slug}/ARB-62-1/")
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "leaked_row"),
+    [("/api/v1/proposals/", "number", "ARB/62/1"), ("/api/v1/documents/", "symbol", "Document 62")],
+)
+def test_updated_since_cannot_narrow_a_leak_below_the_day(
+    api, curator_api, leak, url, key, leaked_row
+):
+    just_after = {"updated_since": "2012-11-22T15:27:32Z"}
+    # The official row is left out to the second; the leaked one matches all that day.
+    assert [row[key] for row in api.get(url, just_after).json()["results"]] == [leaked_row]
+    assert curator_api.get(url, just_after).json()["results"] == []
+    next_day = {"updated_since": "2012-11-23T00:00:00Z"}
+    assert api.get(url, next_day).json()["results"] == []
+
+
+def test_the_feed_dates_a_leaked_proposal_to_the_day(client, leak):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(client.get("/proposals/feed/").content)
+    dates = {
+        entry.findtext(f"{atom}id").rsplit("/", 2)[-2]: (
+            entry.findtext(f"{atom}published"),
+            entry.findtext(f"{atom}updated"),
+        )
+        for entry in feed.iter(f"{atom}entry")
+    }
+    assert dates == {
+        "ARB-62-1": ("2012-11-22T00:00:00+00:00",) * 2,
+        "USA-9-1": ("2012-11-22T15:27:31+00:00",) * 2,
+    }
+
+
+def test_the_public_exports_date_a_leak_to_the_day(leak):
+    rows = {row["number"]: times(row) for row in dataset_rows("proposals")}
+    assert rows == {"ARB/62/1": (THAT_DAY, THAT_DAY), "USA/9/1": (EXACTLY, EXACTLY)}
