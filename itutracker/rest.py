@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, renderers, serializers
+from rest_framework.exceptions import NotFound
 
 # --- Pagination ---------------------------------------------------------------------
 
@@ -33,6 +34,20 @@ class CursorPagination(pagination.CursorPagination):
         if "rank_score" in queryset.query.annotations:
             return ("-rank_score", "-id")
         return (self.ordering,)
+
+    def decode_cursor(self, request):
+        """DRF checks a cursor's shape, not its position, which the client can forge: both
+        orderings are by integers, so anything else is an invalid cursor, not a 500."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        try:
+            position = int(cursor.position)
+        except ValueError:
+            raise NotFound(self.invalid_cursor_message) from None
+        if not -(2**63) <= position < 2**63:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class SmallListPagination(pagination.PageNumberPagination):

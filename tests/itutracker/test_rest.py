@@ -1,5 +1,6 @@
 """What every API endpoint shares: CSV, pagination, conditional GET, throttling, CORS, schema."""
 
+import base64
 import csv
 import io
 
@@ -86,7 +87,17 @@ class TestPagination:
             url = body["next"]
         assert len(seen) == len(set(seen)) == 58
 
-    def test_a_forged_cursor_is_not_found(self, api):
+    @pytest.mark.parametrize(
+        "position",
+        ["p=abc", "p=1.5", "p=%20", "o=1&p=%00", "p=99999999999999999999999", "r=1&p=x"],
+    )
+    @pytest.mark.parametrize("query", [{}, {"q": "spam"}])
+    def test_a_forged_cursor_is_not_found(self, api, position, query):
+        # A cursor is base64 of a query string; a forged one can hold any position.
+        cursor = base64.b64encode(position.encode()).decode()
+        response = api.get(LIST, {"cursor": cursor, **query})
+        assert response.status_code == 404, response.content
+        assert response.json() == {"detail": "Invalid cursor"}
         assert api.get(LIST, {"cursor": "garbage"}).status_code == 404
 
     def test_a_nul_byte_anywhere_in_the_query_is_a_400(self, api, client):
