@@ -25,7 +25,11 @@ NUMBER = (
     rf"(?P<doc>\d+)(?:{OPTIONAL_GAP}A(?P<addendum>\d+))?(?:{OPTIONAL_GAP}R(?P<revision>\d+))?"
     rf"{OPTIONAL_GAP}/{OPTIONAL_GAP}(?P<sequence>\d+)\b"
 )
-PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}")
+# A number in running text that happens to wrap to the start of a line ("as in\nADD
+# RUS/27/7 below.") is a cross-reference, not a proposal: a real opening line ends after
+# the number or goes on with the provision, never with a lowercase word or punctuation.
+CROSS_REFERENCE_AFTER = r"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+[a-z])"
+PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFERENCE_AFTER}")
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 

@@ -447,19 +447,25 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
 def parse_all(extracted: Extracted) -> list[ParsedProposal]:
     """Running text and tables; a number found in a table is read from the table. A number
-    the document uses more than once (option rows in a compilation, a typing slip) is
-    saved once, from its first occurrence, and flagged for a curator."""
+    the document uses more than once (option rows in a compilation, a typing slip, a
+    cross-reference the parser took for a start) is saved once, from its most complete
+    occurrence (the first of those), and flagged for a curator."""
     from_tables = [p for page, rows in extracted.tables for p in parse_table(rows, page)]
     in_tables = {p.number for p in from_tables}
     from_text = [p for p in parse_text(extracted.pages) if p.number not in in_tables]
-    unique: dict[str, ParsedProposal] = {}
+    occurrences: dict[str, list[ParsedProposal]] = {}
     for proposal in from_text + from_tables:
-        first = unique.setdefault(proposal.number, proposal)
-        if first is not proposal:
-            note = f"the number appears again on page {proposal.page}; only the first was read"
-            if note not in first.problems:
-                first.problems.append(note)
-    return list(unique.values())
+        occurrences.setdefault(proposal.number, []).append(proposal)
+    kept = []
+    for found in occurrences.values():
+        best = min(found, key=lambda proposal: len(proposal.problems))
+        for page in sorted({other.page for other in found if other is not best}):
+            best.problems.append(
+                f"the number appears again on page {page}; only the one on page {best.page} "
+                "was read"
+            )
+        kept.append(best)
+    return kept
 
 
 def apply_header(document: Document, header: Header) -> Document:

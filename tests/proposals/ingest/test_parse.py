@@ -214,3 +214,25 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
     (proposal,) = parse_table([["PRG/29/9", "Some text"]])
     assert proposal.action == ""
     assert proposal.needs_review
+
+
+@pytest.mark.parametrize("after", [" below.", ", as amended", " and RUS/27/8 are", "."])
+def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
+    text = (
+        "MOD\tRUS/27/6\n5\t1.3\tThe text moves, as set out in\n"
+        f"ADD RUS/27/7{after}\nReasons:\tClarity.\n\n"
+        "ADD\tRUS/27/7\n31A\t3A.1\tMember States shall endeavour to ensure security.\n"
+        "Reasons:\tSecurity.\n"
+    )
+    first, second = parse_text([text])
+    assert first.number == "RUS/27/6" and f"RUS/27/7{after}" in first.text
+    assert (second.number, second.provision, second.reasons) == ("RUS/27/7", "3A.1", "Security.")
+
+
+@pytest.mark.parametrize(
+    "line", ["MOD PRG/29/1", "MOD PRG/29/1  5  1.3  Text.", "MOD PRG/29/1 5 1.3 Text.",
+             "NOC RUS/27/3 Reasons: Why.", "ADD ARB/25/1 (Rev.1)"],
+)  # fmt: skip
+def test_an_opening_line_may_go_on_with_the_provision(line):
+    (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
+    assert proposal.number == line.split()[1]

@@ -309,6 +309,19 @@ def test_a_number_repeated_in_one_document_is_read_once_and_flagged(receive):
     assert proposal.text == "First." and "appears again" in proposal.review_reasons
 
 
+def test_of_a_number_repeated_the_most_complete_occurrence_is_read(receive):
+    # The first "start" is a heading with nothing under it, as a cross-reference or a
+    # table of contents gives: the proposal is read from where its text is.
+    text = (
+        b"Document 91-E\nMOD\tRUS/91/1\n\nMOD\tRUS/91/2\n6\t1.4\tOther.\nReasons:\tB.\n"
+        b"\f\nMOD\tRUS/91/1\n5\t1.3\tThe real text.\nReasons:\tA.\n"
+    )
+    receive(text)
+    proposal = Proposal.objects.get(number="RUS/91/1")
+    assert (proposal.provision.number, proposal.text) == ("1.3", "The real text.")
+    assert "appears again on page 1; only the one on page 2 was read" in proposal.review_reasons
+
+
 def test_a_leaked_file_joining_an_official_record_makes_it_leaked(receive):
     from proposals.models import Conference
 
