@@ -163,19 +163,14 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     tables: list[tuple[int, Table]] = []
     for block in body_blocks(document.element.body):
         if block.tag == qn("w:p"):
-            text = "".join(
-                "\t" if node.tag == qn("w:tab") else (node.text or "")
-                for node in block.iter(qn("w:t"), qn("w:tab"))
-            )
-            pages[-1].append(text)
+            pages[-1].append(paragraph_text(block))
             if any(br.get(qn("w:type")) == "page" for br in block.iter(qn("w:br"))):
                 pages.append([])
         elif block.tag == qn("w:tbl"):
             rows = [
                 [
                     "\n".join(
-                        "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-                        for paragraph in cell.iter(qn("w:p"))
+                        paragraph_text(paragraph) for paragraph in cell.iter(qn("w:p"))
                     ).strip()
                     for cell in row.iter(qn("w:tc"))
                 ]
@@ -186,6 +181,19 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
         if len(pages) > limits.max_pages:
             raise DocumentTooLarge(f"The document has over {limits.max_pages} pages.")
     return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
+
+
+def paragraph_text(paragraph) -> str:
+    """A Word paragraph's text, with its tabs ("MOD<tab>PRG/29/1") and its line breaks
+    (Shift+Enter, which wraps a number onto a second line): they separate what they sit
+    between, and dropping them would glue the words together."""
+    from docx.oxml.ns import qn
+
+    separators = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+    return "".join(
+        separators.get(node.tag) or node.text or ""
+        for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
+    )
 
 
 def body_blocks(container):

@@ -60,6 +60,22 @@ def test_docx_page_breaks_and_tables():
     assert (proposal.number, proposal.provision, proposal.page) == ("PRG/29/1", "1.3", 2)
 
 
+def test_docx_tabs_and_line_breaks_separate_words():
+    # python-docx writes "\t" as <w:tab/> and "\n" as <w:br/>, as Word does for Tab and
+    # Shift+Enter.
+    opening = "MOD\tPRG/29/1\n5\t1.3\tThese Regulations\nare established."
+    data = docx_bytes(
+        ["Document 29-E", opening, "Reasons:\tPrecision."],
+        table=[["Provision", "Text"], ["1.4", "Reference to\nITU-T\tRecommendations"]],
+    )
+    extracted = read(data)
+    assert opening in extracted.pages[0]
+    (proposal,) = parse_text(extracted.pages)
+    assert (proposal.provision, proposal.text) == ("1.3", "These Regulations\nare established.")
+    ((_, rows),) = extracted.tables
+    assert rows[1] == ["1.4", "Reference to\nITU-T\tRecommendations"]
+
+
 def test_pdf_text_per_page():
     data = pdf_bytes([LINES[:6], LINES[6:]])
     assert detect_type(data) == "pdf"
