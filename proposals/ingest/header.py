@@ -34,7 +34,11 @@ DERIVED = re.compile(
 )
 DOCUMENT = re.compile(r"(?i)\bDocument[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
 DATE = re.compile(r"\b(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>(?:19|20)\d\d)\b")
-ORIGINAL = re.compile(r"(?im)^[ \t]*Original:[ \t]*(?P<language>[^\n]+?)[ \t]*$")
+# The day that ends a range ("Dubai, 3-14 December 2012", the conference's own dates).
+DATE_RANGE_END = re.compile(r"\d[ \t]*[-\u2013][ \t]*$")
+# A header laid out as a Word table comes out as cells joined by " | ".
+CELL_START = r"(?:^|\|)[ \t]*"
+ORIGINAL = re.compile(rf"(?im){CELL_START}Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)")
 CONFERENCE = re.compile(r"\b(?P<kind>WCIT|PP|WRC|WTSA|WTDC|WTPF|WATTC)-(?P<year>\d{2})\b")
 SOURCE_LINE_BEFORE = re.compile(
     r"(?i)^[ \t]*(?:[A-Z -]*COMMON PROPOSALS|PROPOSALS FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY))"
@@ -57,28 +61,23 @@ def parse_header(first_page: str) -> Header:
     text = normalise(first_page)
     header = Header()
 
-    if derived := DERIVED.search(text):
-        base = f"Document {derived['doc']}"
-        if derived["inner"] or derived["add"]:
-            base = f"Addendum {derived['inner_n'] or derived['add']} to {base}"
-        header.symbol = f"{derived['kind'].title()} {derived['n']} to {base}"
-        header.kind = derived["kind"].lower()
+    symbol = own_symbol(text)
+    if symbol is None:
+        pass
+    elif symbol.re is DERIVED:
+        base = f"Document {symbol['doc']}"
+        if symbol["inner"] or symbol["add"]:
+            base = f"Addendum {symbol['inner_n'] or symbol['add']} to {base}"
+        header.symbol = f"{symbol['kind'].title()} {symbol['n']} to {base}"
+        header.kind = symbol["kind"].lower()
         header.base_symbol = base
-    elif document := DOCUMENT.search(text):
-        if document["add"]:
-            header.symbol = f"Addendum {document['add']} to Document {document['doc']}"
-            header.kind, header.base_symbol = "addendum", f"Document {document['doc']}"
-        else:
-            header.symbol, header.kind = f"Document {document['doc']}", "contribution"
+    elif symbol["add"]:
+        header.symbol = f"Addendum {symbol['add']} to Document {symbol['doc']}"
+        header.kind, header.base_symbol = "addendum", f"Document {symbol['doc']}"
+    else:
+        header.symbol, header.kind = f"Document {symbol['doc']}", "contribution"
 
-    for date in DATE.finditer(text):
-        month = MONTHS.get(date["month"].lower())
-        if month:
-            try:
-                header.date = datetime.date(int(date["year"]), month, int(date["day"]))
-                break
-            except ValueError:
-                continue
+    header.date = document_date(text)
 
     if original := ORIGINAL.search(text):
         header.language = original["language"].strip()
@@ -94,3 +93,36 @@ def parse_header(first_page: str) -> Header:
                 header.source_line = before[-1]
             break
     return header
+
+
+def own_symbol(text: str) -> re.Match | None:
+    """The document's own symbol. The header writes it with a language suffix ("Document
+    67-E", "Addendum 1 to Document 67-E"); a cover page may mention another document
+    without one ("see Addendum 1 to Document 67"), so a suffixed symbol wins, and of
+    those the first. A derived symbol holds a plain one ("Revision 1 to Document 27-E"),
+    and being first it wins over it."""
+    found = [*DERIVED.finditer(text), *DOCUMENT.finditer(text)]
+    if not found:
+        return None
+    return min(found, key=lambda match: (not re.search(r"-[A-Z]$", match[0]), match.start()))
+
+
+def document_date(text: str) -> datetime.date | None:
+    """The header's date: the first date standing on a line or table cell of its own,
+    else the first date that does not end a range of days (the conference's dates)."""
+    dates = []
+    for match in DATE.finditer(text):
+        month = MONTHS.get(match["month"].lower())
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        before = text[line_start : match.start()]
+        after = text[match.end() : line_end if line_end != -1 else len(text)]
+        if month is None or DATE_RANGE_END.search(before):
+            continue
+        try:
+            date = datetime.date(int(match["year"]), month, int(match["day"]))
+        except ValueError:
+            continue
+        alone = not before.rsplit("|", 1)[-1].strip() and not after.split("|", 1)[0].strip()
+        dates.append((not alone, match.start(), date))
+    return min(dates)[2] if dates else None

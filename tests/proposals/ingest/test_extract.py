@@ -208,3 +208,41 @@ def test_text_that_stops_being_utf8_after_the_sniffed_start_is_refused_clearly()
     data = b"Document 88-E\n" + b"x" * 70_000 + b"\xff\xfe\n"
     with pytest.raises(MalformedDocument, match="undecodable byte at position 70014"):
         read(data)
+
+
+CONFERENCE_LINE = (
+    "WORLD CONFERENCE ON INTERNATIONAL TELECOMMUNICATIONS (WCIT-12)\nDubai, 3-14 December 2012"
+)
+
+
+@pytest.mark.parametrize(
+    ("first_page", "expected"),
+    [
+        # The conference's dates come before the document's own.
+        (
+            f"{CONFERENCE_LINE}\nDocument 27-E\n17 November 2012\nOriginal: Russian",
+            ("Document 27", "2012-11-17", "Russian"),
+        ),
+        # A header laid out as a Word table: cells joined by " | ".
+        (
+            f"{CONFERENCE_LINE} | Document 27-E\n | 17 November 2012\n | Original: Russian",
+            ("Document 27", "2012-11-17", "Russian"),
+        ),
+        # A cover page that mentions another document's addendum.
+        (
+            "Document 67-E\n30 November 2012\nOriginal: English\nAsia-Pacific Telecommunity\n"
+            "This document takes up the proposals of Addendum 1 to Document 67.",
+            ("Document 67", "2012-11-30", "English"),
+        ),
+        # Only the conference's dates: the document's date is unknown, not guessed.
+        (f"{CONFERENCE_LINE}\nDocument 27-E", ("Document 27", "None", "")),
+        (
+            "Revision 1 to\nDocument 27-E\nGeneva, 9 October 2014 | 17 November 2012",
+            ("Revision 1 to Document 27", "2012-11-17", ""),
+        ),
+    ],
+    ids=["conference-dates-first", "word-table", "cover-mention", "no-own-date", "cells"],
+)
+def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page, expected):
+    header = parse_header(first_page)
+    assert (header.symbol, str(header.date), header.language) == expected
