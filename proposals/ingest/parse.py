@@ -33,10 +33,15 @@ PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFE
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 
-REASONS = re.compile(r"(?im)^[ \t\u00a0]*Reasons?[ \t\u00a0]*:[ \t\u00a0]*")
+# "Reasons:" in the English texts, "Motifs:" in the French, "Motivos:" in the Spanish.
+REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?)"
+REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 ARTICLE = re.compile(r"(?im)^[ \t\u00a0]*ARTICLE[ \t\u00a0]+(?P<article>\d+[A-Z]?)[ \t\u00a0]*$")
 RESOLUTION = re.compile(
-    r"(?im)^[ \t\u00a0]*(?:DRAFT[ \t\u00a0]+NEW[ \t\u00a0]+)?RESOLUTION[ \t\u00a0]+"
+    # "DRAFT NEW RESOLUTION [ARB-1]", "DRAFT RESOLUTION [EUR/A25-1]", and the heading
+    # repeating the action: "MOD RESOLUTION 130 (Rev. Guadalajara, 2010)".
+    r"(?im)^[ \t\u00a0]*(?:(?:\(MOD\)|ADD|SUP|MOD|NOC)\*?[ \t\u00a0]+)?"
+    r"(?:DRAFT[ \t\u00a0]+)?(?:NEW[ \t\u00a0]+)?RESOLUTION[ \t\u00a0]+"
     r"(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
 )
 # "5  1.3  These Regulations…", "31A  3A.1  Internet governance…", "1.3  text…"
@@ -49,7 +54,7 @@ MARGIN_AND_PROVISION = re.compile(
 # lone number opening the body is taken as the provision.
 PLAIN_NUMBER = re.compile(r"^[ \t\u00a0]*(?P<provision>\d{1,4}[A-Z]?)(?=[ \t\u00a0]|$)")
 # In a table cell "Reasons:" may follow the text on the same line.
-REASONS_IN_CELL = re.compile(r"(?i)\bReasons?[ \t\u00a0]*:[ \t\u00a0]*")
+REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
     rf"^(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?(?P<provision>{PROVISION_NUMBER}|\d+[A-Z]?)$",
     re.IGNORECASE,

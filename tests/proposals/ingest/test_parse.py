@@ -115,14 +115,14 @@ def test_article_heading_gives_the_article_and_its_title():
     ("line", "resolution", "title"),
     [
         ("DRAFT NEW RESOLUTION [ARB-1]", "[ARB-1]", ""),
-        ("MOD RESOLUTION 130 (Rev. Guadalajara, 2010)", None, None),
+        ("DRAFT RESOLUTION [EUR/A25-1]", "[EUR/A25-1]", ""),
+        ("MOD RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
         ("RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
     ],
 )
 def test_reads_resolutions(line, resolution, title):
-    if resolution is None:  # the symbol on the same line as RESOLUTION is not a proposal
-        assert parse_text([line + "\n"]) == []
-        return
+    # Without a proposal number, a heading is not a proposal of its own.
+    assert parse_text([line + "\n"]) == []
     text = f"ADD\tARB/79A1/9\n\n{line}\n\nSupport and assistance for Iraq…\n\nReasons: Aim.\n"
     (proposal,) = parse_text([text])
     assert (proposal.resolution, proposal.resolution_title) == (resolution, title)
@@ -236,3 +236,11 @@ def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
 def test_an_opening_line_may_go_on_with_the_provision(line):
     (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
     assert proposal.number == line.split()[1]
+
+
+@pytest.mark.parametrize("word", ["Reasons", "Reason", "Motifs", "Motivos", "MOTIFS"])
+def test_reasons_in_english_french_and_spanish(word):
+    (proposal,) = parse_text([f"MOD\tF/12/1\n5\t1.3\tTexte.\n{word}:\tCoherence.\n"])
+    assert (proposal.text, proposal.reasons) == ("Texte.", "Coherence.")
+    (row,) = parse_table([["MOD F/12/1", "1.3", f"Texte. {word}: Coherence."]])
+    assert (row.text, row.reasons) == ("Texte.", "Coherence.")
