@@ -76,14 +76,9 @@ class ProposalQuerySet(models.QuerySet):
             if row[field] not in (None, "")
         ]
 
-    def by_number_key(self, conference_slug: str, key: str):
-        """Every version of the proposal whose plain URL key (RUS-27-7) this is."""
-        if "~" in key or re.fullmatch(r"[0-9]{1,18}", key):
-            return self.none()
-        return self.filter(conference__slug=conference_slug, number=key.replace("-", "/"))
-
-    def by_url_key(self, conference_slug: str, key: str):
-        """The inverse of Proposal.url_key."""
+    def by_url_key(self, conference_slug: str, key: str, *, user):
+        """The inverse of Proposal.url_key, for `user`: the plain number is the current
+        version `user` may read (see `current_for`)."""
         in_conference = self.filter(conference__slug=conference_slug)
         if re.fullmatch(r"[0-9]{1,18}", key):
             return in_conference.filter(pk=int(key), number="")
@@ -93,7 +88,15 @@ class ProposalQuerySet(models.QuerySet):
             if not re.fullmatch(r"[0-9]{1,18}", version):
                 return self.none()
             return in_conference.filter(number=number, pk=int(version))
-        return in_conference.filter(number=number, superseded_by=None)
+        return in_conference.filter(number=number).current_for(user)
+
+    def current_for(self, user):
+        """The versions `user` takes as current: not superseded, or, for the public,
+        superseded only by a revision still unpublished. Until a curator publishes it, the
+        version they may read is the current one, and nothing hints at another."""
+        if sees_unpublished(user):
+            return self.filter(superseded_by=None)
+        return self.filter(Q(superseded_by=None) | Q(superseded_by__published=False))
 
     def for_display(self, *, user):
         """Everything a proposal's page, API representation and export read, in a fixed number of

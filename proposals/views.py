@@ -131,14 +131,9 @@ def proposal_detail(request, conference: str, key: str):
     cite it."""
     user = request.user
     visible = Proposal.objects.visible_to(user)
-    proposal = visible.for_display(user=user).by_url_key(conference, key).first()
+    proposal = visible.for_display(user=user).by_url_key(conference, key, user=user).first()
     if proposal is None:
-        # The plain number cites the current version; while a revision is still
-        # unpublished, visitors are sent to the newest version they may read.
-        readable = visible.by_number_key(conference, key).order_by("-pk").first()
-        if readable is None:
-            raise Http404("No such proposal.")
-        return redirect(readable)
+        raise Http404("No such proposal.")
     memberships = GroupMembership.objects.select_related("group").order_by("group__code")
     if proposal.conference.starts_on:
         memberships = memberships.active_on(proposal.conference.starts_on)

@@ -95,8 +95,11 @@ class LastModifiedMixin:
         record = self.get_object()
         response = Response(self.get_serializer(record).data)
         if not (disclosure.is_leaked(record) and disclosure.withholds_time(request.user)):
-            response["Last-Modified"] = http_date(record.updated_at.timestamp())
+            response["Last-Modified"] = http_date(self.last_modified(record).timestamp())
         return response
+
+    def last_modified(self, record):
+        return record.updated_at
 
 
 PROPOSAL_PARAMETERS = [
@@ -169,10 +172,19 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
 
     def get_object(self):
         conference_slug, _, key = self.kwargs["key"].partition("/")
-        proposal = self.get_queryset().by_url_key(conference_slug, key).first()
+        proposal = (
+            self.get_queryset().by_url_key(conference_slug, key, user=self.request.user).first()
+        )
         if proposal is None:
             raise Http404
         return proposal
+
+    def last_modified(self, record):
+        # Publishing a revision changes what the earlier version says of it
+        # (superseded_by, its own address) without touching the earlier row.
+        if record.shows_successor:
+            return max(record.updated_at, record.superseded_by.updated_at)
+        return record.updated_at
 
 
 class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):

@@ -173,11 +173,14 @@ class Proposal(models.Model):
         "-" for "/" (RUS/27/7 -> RUS-27-7), or the row id for a proposal without a number.
         ITU numbers always start with a letter prefix, so the two never collide. A
         superseded version keeps its number and adds its id (RUS-27-7~12), so that the
-        plain number always cites the current version."""
+        plain number always cites the current version. Loaded `for_display`, a version
+        whose successor the reader may not see is current to them, and keeps the plain key:
+        the id would give the hidden revision away."""
         if not self.number:
             return str(self.pk)
         key = self.number.replace("/", "-")
-        return f"{key}~{self.pk}" if self.superseded_by_id else key
+        superseded = self.superseded_by_id and getattr(self, "shows_successor", True)
+        return f"{key}~{self.pk}" if superseded else key
 
 
 class Sponsorship(models.Model):

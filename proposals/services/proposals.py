@@ -180,14 +180,16 @@ def proposal_apply(
             proposal.save(update_fields=[*changed_fields, "updated_at"])
         changed = bool(changed_fields)
 
-        if proposers:
-            changed |= set_proposers(proposal, proposers)
+        related_changed = bool(proposers) and set_proposers(proposal, proposers)
         missing_topics = {topic.pk for topic in topics} - {
             topic.pk for topic in proposal.topics.all()
         }
         if missing_topics:
             proposal.topics.add(*missing_topics)
-            changed = True
+            related_changed = True
+        if related_changed and not changed:
+            touch(proposal)
+        changed |= related_changed
         if changed and index:
             search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
         return proposal, changed
@@ -222,7 +224,16 @@ def proposal_set_proposers(*, proposal: Proposal, proposers: Sequence[Proposer])
 
     Returns whether anything changed.
     """
-    return set_proposers(proposal, proposers)
+    changed = set_proposers(proposal, proposers)
+    if changed:
+        touch(proposal)
+    return changed
+
+
+def touch(proposal: Proposal) -> None:
+    """Mark the proposal changed when only its proposers or topics did: its updated_at is
+    what API clients sync by (updated_since) and what Last-Modified says."""
+    proposal.save(update_fields=["updated_at"])
 
 
 def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:

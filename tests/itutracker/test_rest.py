@@ -2,10 +2,13 @@
 
 import base64
 import csv
+import datetime
 import io
 
 import pytest
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from proposals.models import Proposal
 
 LIST = "/api/v1/proposals/"
 
@@ -137,6 +140,28 @@ class TestConditionalGet:
         assert first["Last-Modified"]
         again = api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
         assert again.status_code == 304
+
+    def test_publishing_a_revision_is_a_change_to_the_earlier_version(
+        self, api, proposal_factory, document_factory
+    ):
+        document = document_factory(origin="official")
+        original, revision = (
+            proposal_factory(number=number, document=document, conference=document.conference)
+            for number in ("USA/9/1", "USA/9R1/1")
+        )
+        Proposal.objects.filter(pk=revision.pk).update(published=False)
+        Proposal.objects.filter(pk=original.pk).update(superseded_by=revision)
+        Proposal.objects.update(updated_at=datetime.datetime(2012, 12, 1, tzinfo=datetime.UTC))
+        url = f"/api/v1/proposals/{document.conference.slug}/USA-9-1~{original.pk}/"
+        before = api.get(url)
+        assert before.json()["superseded_by"] is None
+        assert before["Last-Modified"] == "Sat, 01 Dec 2012 00:00:00 GMT"
+
+        revision.published = True
+        revision.save()  # as a curator's edit in the admin does
+        after = api.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+        assert after.status_code == 200
+        assert after.json()["superseded_by"]["number"] == "USA/9R1/1"
 
 
 class TestThrottling:

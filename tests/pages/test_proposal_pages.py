@@ -289,7 +289,7 @@ class TestLeakedDocumentPage:
 
 
 class TestVersionsAndMemberships:
-    def test_while_a_revision_is_unpublished_visitors_are_sent_to_the_readable_version(
+    def test_while_a_revision_is_unpublished_visitors_read_the_published_version(
         self, client, admin_client, small_world, proposal_factory
     ):
         published = small_world.proposals[0]
@@ -298,11 +298,15 @@ class TestVersionsAndMemberships:
         )
         Proposal.objects.filter(pk=published.pk).update(superseded_by=revision)
         Proposal.objects.filter(pk=revision.pk).update(number=published.number)
-        published.refresh_from_db()
         response = client.get("/proposals/wcit-12/RUS-27-1/")
-        assert response.status_code == 302 and response.url == published.get_absolute_url()
-        body = client.get(response.url).content.decode()
+        assert response.status_code == 200
+        body = response.content.decode()
         assert "superseded" not in body  # the unpublished revision is not announced
+        # Nor is it given away by a version id in the addresses shown to the public.
+        assert f"RUS-27-1~{published.pk}" not in body
+        assert "RUS-27-1~" not in client.get("/proposals/").content.decode()
+        # The version's own address still works, for links made before.
+        assert client.get(f"/proposals/wcit-12/RUS-27-1~{published.pk}/").status_code == 200
         assert "Superseded" not in client.get("/proposals/").content.decode()
         assert "Superseded" in admin_client.get("/proposals/").content.decode()
         assert admin_client.get("/proposals/wcit-12/RUS-27-1/").status_code == 200

@@ -85,6 +85,13 @@ def test_embeds_superseding_versions_but_not_unpublished_ones(api, proposal_fact
 
     Proposal.objects.filter(pk=revised.pk).update(published=False)
     assert api.get(old).json()["superseded_by"] is None
+    # To the public the original is current again, at its plain number, with no id that
+    # would give the unpublished revision away.
+    current = api.get(f"/api/v1/proposals/{slug}/RUS-27-1/")
+    assert current.status_code == 200
+    assert current.json()["url"].endswith(f"/{slug}/RUS-27-1/")
+    listed = [row["url"] for row in api.get(LIST).json()["results"]]
+    assert listed == [current.json()["url"]]
 
 
 # --- Filters --------------------------------------------------------------------------

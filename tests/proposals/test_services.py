@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from proposals.models import Proposal
@@ -100,3 +102,31 @@ def test_applying_facts_that_clear_a_relation_clears_it(proposal_factory, provis
     assert not differs(proposal, "provision", proposal.provision)
     proposal.provision = None
     assert not differs(proposal, "provision", None)
+
+
+LONG_AGO = datetime.datetime(2012, 12, 14, tzinfo=datetime.UTC)
+
+
+def updated_at(proposal) -> datetime.datetime:
+    return Proposal.objects.values_list("updated_at", flat=True).get(pk=proposal.pk)
+
+
+def test_a_change_of_proposers_or_topics_alone_marks_the_proposal_updated(
+    wcit, member_state_factory, topic_factory
+):
+    # API clients sync by updated_since: a proposal whose proposers changed must show up.
+    russia, egypt, spam = member_state_factory(), member_state_factory(), topic_factory()
+    facts = {"conference": wcit, "number": "RUS/27/7", "source": "s", "proposers": [russia]}
+    proposal, _ = proposal_upsert(**facts)
+    Proposal.objects.update(updated_at=LONG_AGO)
+    assert proposal_set_proposers(proposal=proposal, proposers=[russia, egypt])
+    assert updated_at(proposal) > LONG_AGO
+
+    Proposal.objects.update(updated_at=LONG_AGO)
+    _, changed = proposal_upsert(**{**facts, "proposers": [russia, egypt], "topics": [spam]})
+    assert changed and updated_at(proposal) > LONG_AGO
+
+    Proposal.objects.update(updated_at=LONG_AGO)
+    assert not proposal_set_proposers(proposal=proposal, proposers=[russia, egypt])
+    _, changed = proposal_upsert(**{**facts, "proposers": [russia, egypt], "topics": [spam]})
+    assert not changed and updated_at(proposal) == LONG_AGO
