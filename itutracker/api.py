@@ -1,7 +1,8 @@
 """The REST API, version 1: one router for both apps' read endpoints, plus the schema and
 its interactive documentation."""
 
-from django.urls import include, path, re_path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, include, path, re_path, resolve
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.exceptions import NotFound
@@ -29,12 +30,32 @@ from proposals.api.views import (
 
 @extend_schema(exclude=True)
 class UnknownPath(APIView):
-    """Any other path under /api/: a 404 in the format asked for, not Django's HTML page."""
+    """Any other path under /api/: a 404 in the format asked for, not Django's HTML page.
+    This catch-all resolves every path, so Django's APPEND_SLASH never sees one that
+    lacks its slash: it is redirected here instead."""
 
     def get(self, request, *args, **kwargs):
+        if with_slash_exists(request.path_info):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
         raise NotFound(f"No API endpoint at {request.path}.")
 
-    post = put = patch = delete = get
+    def post(self, request, *args, **kwargs):
+        # A redirect would lose the body, as APPEND_SLASH's would.
+        if with_slash_exists(request.path_info):
+            raise NotFound(f"No API endpoint at {request.path}; the address ends with a slash.")
+        raise NotFound(f"No API endpoint at {request.path}.")
+
+    put = patch = delete = post
+
+
+def with_slash_exists(path: str) -> bool:
+    if path.endswith("/"):
+        return False
+    try:
+        match = resolve(path + "/")
+    except Resolver404:
+        return False
+    return getattr(match.func, "view_class", None) is not UnknownPath
 
 
 router = DefaultRouter()

@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
+from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -17,6 +18,10 @@ from rest_framework import pagination, renderers, serializers
 from rest_framework.exceptions import NotFound
 
 # --- Pagination ---------------------------------------------------------------------
+
+
+# Ids stay below this, so a relevance score times it plus the id orders by score, then id.
+RELEVANCE_KEY_SCALE = 10**10
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -28,11 +33,25 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 500
     ordering = "-id"
 
-    def get_ordering(self, request, queryset, view):
-        # A searched queryset carries an integer relevance score; cursor positions must be
-        # exact, hence an integer rather than the float rank.
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor holds the position of the first ordering field only, and counts rows
+        # past it when that value repeats: over 1,000 rows with one relevance score (a
+        # common word) and the cursor could not move on. The score and the id in one
+        # integer make every position unique. The score is an integer already, since
+        # positions must compare exactly (see proposals.search).
         if "rank_score" in queryset.query.annotations:
-            return ("-rank_score", "-id")
+            queryset = queryset.annotate(
+                # Big: as an IntegerField, Django would find a position past the 32-bit
+                # range and match every row instead of comparing.
+                relevance_key=ExpressionWrapper(
+                    F("rank_score") * RELEVANCE_KEY_SCALE + F("id"), output_field=BigIntegerField()
+                )
+            )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_ordering(self, request, queryset, view):
+        if "relevance_key" in queryset.query.annotations:
+            return ("-relevance_key",)
         return (self.ordering,)
 
     def decode_cursor(self, request):

@@ -8,6 +8,8 @@ import io
 import pytest
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from itutracker.rest import CursorPagination
+from proposals import search
 from proposals.models import Proposal
 
 LIST = "/api/v1/proposals/"
@@ -89,6 +91,25 @@ class TestPagination:
             seen += [r["url"] for r in body["results"]]
             url = body["next"]
         assert len(seen) == len(set(seen)) == 58
+
+    def test_search_pages_go_on_past_many_rows_of_one_relevance(
+        self, api, monkeypatch, proposal_factory
+    ):
+        # A cursor skips at most offset_cutoff rows of a repeated position (1,000 in DRF);
+        # make that small rather than make thousands of rows of one score.
+        monkeypatch.setattr(CursorPagination, "offset_cutoff", 3)
+        for _ in range(9):
+            proposal_factory(text="Member States shall protect the quokka.")
+        search.index_proposals(Proposal.objects.all())  # the services do; the factory not
+        url, seen, pages = LIST + "?q=quokka&page_size=2", [], []
+        while url and len(pages) < 20:
+            body = api.get(url).json()
+            pages.append(body)
+            seen += [row["url"] for row in body["results"]]
+            url = body["next"]
+        assert len(seen) == len(set(seen)) == 9
+        back = api.get(pages[-1]["previous"]).json()
+        assert back["results"] == pages[-2]["results"]
 
     @pytest.mark.parametrize(
         "position",
@@ -222,3 +243,31 @@ class TestSchema:
 
     def test_writing_needs_authentication(self, api, db):
         assert api.post("/api/v1/topics/", {"slug": "x"}).status_code in {401, 403}
+
+
+class TestUnknownPaths:
+    def test_an_unknown_path_is_a_json_404(self, api, db):
+        response = api.get("/api/v1/nothing-here/")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No API endpoint at /api/v1/nothing-here/."}
+
+    @pytest.mark.parametrize(
+        ("path", "redirected"),
+        [
+            ("/api/v1/topics?format=csv", "/api/v1/topics/?format=csv"),
+            ("/api/v1/member-states/RU", "/api/v1/member-states/RU/"),
+            ("/api/v1/proposals/wcit-12/RUS-27-7", "/api/v1/proposals/wcit-12/RUS-27-7/"),
+        ],
+    )
+    def test_a_missing_trailing_slash_is_redirected_keeping_the_query(
+        self, api, db, path, redirected
+    ):
+        response = api.get(path)
+        assert response.status_code == 301
+        assert response["Location"] == redirected
+
+    def test_a_post_without_its_slash_is_not_redirected(self, api, curator_api):
+        response = curator_api.post("/api/v1/documents/upload", {})
+        assert response.status_code == 404
+        assert "ends with a slash" in response.json()["detail"]
+        assert api.get("/api/v1/nothing-here").status_code == 404
