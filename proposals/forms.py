@@ -19,7 +19,15 @@ SORTS = {
         (F("document__date").asc(nulls_last=True), "conference__slug", "number", "pk"),
     ),
     "number": ("Proposal number", ("conference__slug", "number", "pk")),
-    "provision": ("Provision", ("provision__instrument__slug", "provision__id", "number", "pk")),
+    "provision": (
+        "Provision",
+        (
+            F("provision__instrument__slug").asc(nulls_last=True),
+            F("provision__id").asc(nulls_last=True),
+            "number",
+            "pk",
+        ),
+    ),
 }
 DEFAULT_SORT = "newest"
 

@@ -35,13 +35,9 @@ COLUMNS_PER_PAGE = 24
 def home(request):
     """Conferences with their headline figures, the latest documents, and a search box."""
     visible = Proposal.objects.visible_to(request.user)
-    conferences = (
-        Conference.objects.select_related("host_country")
-        .annotate(
-            proposal_count=count_of(visible, "conference"),
-            document_count=count_of(Document.objects.all(), "conference"),
-        )
-        .order_by(F("starts_on").desc(nulls_last=True), "slug")
+    conferences = Conference.objects.select_related("host_country").annotate(
+        proposal_count=count_of(visible, "conference"),
+        document_count=count_of(Document.objects.all(), "conference"),
     )
     latest_documents = Document.objects.for_display().order_by("-created_at", "-pk")[:10]
     return render(

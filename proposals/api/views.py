@@ -263,11 +263,7 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
 class ConferenceViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     """ITU conferences, with dates, venues and the instruments they revise."""
 
-    queryset = (
-        Conference.objects.select_related("host_country")
-        .prefetch_related("instruments")
-        .order_by("-starts_on", "slug")
-    )
+    queryset = Conference.objects.select_related("host_country").prefetch_related("instruments")
     serializer_class = ConferenceSerializer
     filterset_class = ConferenceFilterSet
     lookup_field = "slug"

@@ -39,7 +39,8 @@ class Conference(models.Model):
     source = models.TextField()
 
     class Meta:
-        ordering = ["-starts_on", "slug"]
+        # Newest first; undated ones last on SQLite as on PostgreSQL (whose NULLs lead).
+        ordering = [models.F("starts_on").desc(nulls_last=True), "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True)

@@ -90,6 +90,15 @@ class TestSearch:
         numbers = [proposal.number for proposal in response.context["page"]]
         assert numbers == ["RCC/10/1", "RCC/10/2", "RUS/27/1", "RUS/27/2"]
 
+    def test_proposals_without_a_provision_sort_last_by_provision(
+        self, client, small_world, proposal_factory
+    ):
+        # PostgreSQL puts NULLs first in ascending order, SQLite last: both put them last.
+        proposal_factory(conference=small_world.proposals[0].conference, number="AAA/1/1")
+        response = client.get("/proposals/", {"sort": "provision"})
+        numbers = [proposal.number for proposal in response.context["page"]]
+        assert numbers[-1] == "AAA/1/1" and len(numbers) == 5
+
     def test_visitors_do_not_find_unpublished_proposals(self, client, admin_client, small_world):
         unpublished(small_world.proposals[0])
         assert client.get("/proposals/").context["page"].paginator.count == 3

@@ -323,3 +323,13 @@ def test_a_leaked_documents_hash_is_not_published(api, demo_data):
     assert api.get(f"/api/v1/documents/{leaked.pk}/").json()["sha256"] is None
     official = Document.objects.filter(origin="official", sha256__isnull=False).first()
     assert api.get(f"/api/v1/documents/{official.pk}/").json()["sha256"] == official.sha256
+
+
+def test_conferences_are_newest_first_and_undated_ones_last(api, conference_factory):
+    conference_factory(slug="wcit-12", starts_on=datetime.date(2012, 12, 3))
+    conference_factory(slug="undated", starts_on=None, ends_on=None)
+    conference_factory(
+        slug="pp-14", starts_on=datetime.date(2014, 10, 20), ends_on=datetime.date(2014, 11, 7)
+    )
+    rows = api.get("/api/v1/conferences/").json()["results"]
+    assert [row["slug"] for row in rows] == ["pp-14", "wcit-12", "undated"]
