@@ -131,48 +131,74 @@ def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
     )
 
 
+# What ITU documents print at the top or foot of every page after the first: the page
+# number ("- 2 -") and the document's reference ("WCIT12/27-E", "PP14/79(Add.1)-E").
+PAGE_FURNITURE = re.compile(
+    r"^[ \t]*(?:-[ \t]*\d+[ \t]*-|[A-Z]+\d*/\d+(?:\([A-Za-z]+\.?[ \t]*\d+\))*-[A-Z])[ \t]*$"
+)
+# How many lines at each end of a page can hold it.
+FURNITURE_LINES = 3
+
+
+def without_page_furniture(page: str) -> str:
+    """The page without its running head and foot, which would otherwise end up inside
+    whatever proposal runs across the page break (or be read as its provision)."""
+    lines = page.split("\n")
+    ends = [*range(min(FURNITURE_LINES, len(lines))), *range(len(lines))[-FURNITURE_LINES:]]
+    drop = {i for i in ends if PAGE_FURNITURE.match(lines[i])}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
 def parse_text(pages: list[str]) -> list[ParsedProposal]:
     """Proposals in running text. `pages` are the document's pages, in order; a proposal
     may run across a page break and keeps the page it started on."""
     chunks, page_starts, length = [], [], 0
     for page in pages:
         page_starts.append(length)
-        chunks.append(normalise(page) + "\n")
+        chunks.append(without_page_furniture(normalise(page)) + "\n")
         length += len(chunks[-1])
     text = "".join(chunks)
 
     starts = list(PROPOSAL_START.finditer(text))
     proposals = []
+    heading = None
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         # Pages are numbered from 1: the number of pages starting at or before the match.
         page = bisect_right(page_starts, match.start())
         proposal = parsed_from(match, match["action"], page)
-        read_body(proposal, text[match.end() : end])
+        following = read_body(proposal, text[match.end() : end])
+        # An ARTICLE heading between two proposals heads the next one.
+        if heading and not proposal.article:
+            proposal.article, proposal.article_title = heading
+        heading = following
         proposals.append(proposal)
     return proposals
 
 
-def read_body(proposal: ParsedProposal, body: str) -> None:
-    """Fill in the provision, text and reasons from what follows the number."""
+def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
+    """Fill in the provision, text and reasons from what follows the number. Returns the
+    article heading (number, title) found after the reasons, which belongs to the next
+    proposal, or None."""
+    following = None
     reasons = REASONS.search(body)
     if reasons:
-        proposal.reasons = tidy(body[reasons.end() :])
+        tail = body[reasons.end() :]
+        if after := ARTICLE.search(tail):
+            following = (after["article"], heading_title(tail[after.end() :]))
+            tail = tail[: after.start()]
+        proposal.reasons = tidy(tail)
         body = body[: reasons.start()]
     else:
         proposal.problems.append("no Reasons: line")
 
     if article := ARTICLE.search(body):
         proposal.article = article["article"]
-        after = body[article.end() :].lstrip("\n").split("\n", 1)
-        # The line after "ARTICLE 3A" is the article's title when it is short and has no
-        # provision number of its own.
-        title = after[0].strip()
-        if title and len(title) <= 80 and not MARGIN_AND_PROVISION.match(after[0]):
-            proposal.article_title = title
-            body = body[: article.start()] + (after[1] if len(after) > 1 else "")
-        else:
-            body = body[: article.start()] + body[article.end() :]
+        rest = body[article.end() :]
+        proposal.article_title = heading_title(rest)
+        if proposal.article_title:
+            rest = rest.lstrip("\n").split("\n", 1)[1] if "\n" in rest.lstrip("\n") else ""
+        body = body[: article.start()] + rest
 
     if resolution := RESOLUTION.search(body):
         proposal.resolution = resolution["resolution"]
@@ -196,6 +222,17 @@ def read_body(proposal: ParsedProposal, body: str) -> None:
         proposal.problems.append("no provision, article or resolution found")
     if proposal.action != "NOC" and not proposal.text and not proposal.reasons:
         proposal.problems.append("no text")
+    return following
+
+
+def heading_title(after_heading: str) -> str:
+    """The line after "ARTICLE 3A": the article's title when it is short and has no
+    provision number of its own."""
+    line = after_heading.lstrip("\n").split("\n", 1)[0]
+    title = line.strip()
+    if title and len(title) <= 80 and not MARGIN_AND_PROVISION.match(line):
+        return title
+    return ""
 
 
 # Two spaces then any more: the literal two-space prefix lets the regex engine skip ahead

@@ -244,3 +244,33 @@ def test_reasons_in_english_french_and_spanish(word):
     assert (proposal.text, proposal.reasons) == ("Texte.", "Coherence.")
     (row,) = parse_table([["MOD F/12/1", "1.3", f"Texte. {word}: Coherence."]])
     assert (row.text, row.reasons) == ("Texte.", "Coherence.")
+
+
+def test_running_heads_and_feet_stay_out_of_a_proposal_across_pages():
+    page_one = "Document 79-E\n\nMOD\tB/79A1/1\n165\tThe first part\n\n- 1 -"
+    page_two = (
+        "- 2 -\nPP14/79(Add.1)-E\n\nof the text.\nReasons:\tWhy.\n\nMOD\tB/79A1/2\n\n"
+        "PP14/79(Add.1)-E"
+    )
+    page_three = "- 3 -\nPP14/79(Add.1)-E\n166\tSecond text.\nReasons:\tBecause."
+    first, second = parse_text([page_one, page_two, page_three])
+    assert (first.provision, first.text, first.reasons) == (
+        "165", "The first part\n\nof the text.", "Why."
+    )  # fmt: skip
+    assert (second.provision, second.text, second.page) == ("166", "Second text.", 2)
+
+
+def test_page_furniture_is_only_taken_from_the_ends_of_a_page():
+    middle = "\n".join(["a", "b", "c", "MOD\tB/1/1", "165\tText:", "WCIT12/27-E", "d", "e", "f"])
+    (proposal,) = parse_text([middle + "\nReasons: R."])
+    assert "WCIT12/27-E" in proposal.text  # quoted in the text, not a running head
+
+
+def test_an_article_heading_after_the_reasons_heads_the_next_proposal():
+    text = (
+        "MOD\tRUS/27/6\n5\t1.3\tFirst.\nReasons:\tR6.\n\nARTICLE 3A\nInternet\n\n"
+        "ADD\tRUS/27/7\n31A\t3A.1\tSecond.\nReasons:\tR7.\n"
+    )
+    first, second = parse_text([text])
+    assert (first.reasons, first.article) == ("R6.", "")
+    assert (second.article, second.article_title, second.provision) == ("3A", "Internet", "3A.1")
