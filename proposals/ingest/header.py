@@ -40,8 +40,11 @@ DATE_RANGE_END = re.compile(r"\d[ \t]*[-\u2013][ \t]*$")
 CELL_START = r"(?:^|\|)[ \t]*"
 ORIGINAL = re.compile(rf"(?im){CELL_START}Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)")
 CONFERENCE = re.compile(r"\b(?P<kind>WCIT|PP|WRC|WTSA|WTDC|WTPF|WATTC)-(?P<year>\d{2})\b")
+# The title under the source line: "PROPOSALS FOR THE WORK OF THE CONFERENCE", "EUROPEAN
+# COMMON PROPOSALS…", "INTER-AMERICAN PROPOSALS…".
 SOURCE_LINE_BEFORE = re.compile(
-    r"(?i)^[ \t]*(?:[A-Z -]*COMMON PROPOSALS|PROPOSALS FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY))"
+    r"(?i)^[ \t]*(?:[A-Z][A-Z -]* )?(?:COMMON )?PROPOSALS(?: FOR THE WORK OF THE "
+    r"(?:CONFERENCE|ASSEMBLY)|[ \t]*$)"
 )
 
 
@@ -85,14 +88,24 @@ def parse_header(first_page: str) -> Header:
     if conference := CONFERENCE.search(text):
         header.conference_slug = f"{conference['kind'].lower()}-{conference['year']}"
 
+    header.source_line = source_line(text)
+    return header
+
+
+def source_line(text: str) -> str:
+    """Who the document is from: the line above its title. A list of countries may wrap
+    over several lines, each but the last ending with a comma or "and"."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if SOURCE_LINE_BEFORE.match(line):
             before = [candidate.strip() for candidate in lines[:index] if candidate.strip()]
-            if before and not ORIGINAL.match(before[-1]) and not DATE.search(before[-1]):
-                header.source_line = before[-1]
-            break
-    return header
+            if not before or ORIGINAL.match(before[-1]) or DATE.search(before[-1]):
+                return ""
+            taken = [before.pop()]
+            while before and re.search(r"(?:,|\band)$", before[-1]):
+                taken.insert(0, before.pop())
+            return " ".join(taken)
+    return ""
 
 
 def own_symbol(text: str) -> re.Match | None:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 GAP = r"[\s\u00a0\u202f]+"
 OPTIONAL_GAP = r"[\s\u00a0\u202f]*"
 ACTION = r"(?P<action>\(MOD\)|ADD\*?|SUP\*?|MOD|NOC)"
-# PREFIX/DOC[A<addendum>][R<revision>]/SEQ, which a line break may split anywhere.
+# PREFIX/DOC[A<addendum>][R<revision>]/SEQ, which a line break may split anywhere. An
+# addendum may have addenda of its own: EUR/9A21A13/1 is in Addendum 13 to Addendum 21.
 NUMBER = (
     rf"(?P<prefix>[A-Z]{{1,5}}){OPTIONAL_GAP}/{OPTIONAL_GAP}"
-    rf"(?P<doc>\d+)(?:{OPTIONAL_GAP}A(?P<addendum>\d+))?(?:{OPTIONAL_GAP}R(?P<revision>\d+))?"
+    rf"(?P<doc>\d+)(?P<addenda>(?:{OPTIONAL_GAP}A\d+)*)(?:{OPTIONAL_GAP}R(?P<revision>\d+))?"
     rf"{OPTIONAL_GAP}/{OPTIONAL_GAP}(?P<sequence>\d+)\b"
 )
 # A number in running text that happens to wrap to the start of a line ("as in\nADD
@@ -109,10 +110,13 @@ def normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+def addenda(match: re.Match) -> list[str]:
+    return re.findall(r"A(\d+)", match["addenda"])
+
+
 def proposal_number(match: re.Match) -> str:
     number = f"{match['prefix']}/{match['doc']}"
-    if match["addendum"]:
-        number += f"A{match['addendum']}"
+    number += "".join(f"A{addendum}" for addendum in addenda(match))
     if match["revision"]:
         number += f"R{match['revision']}"
     return f"{number}/{match['sequence']}"
@@ -124,7 +128,7 @@ def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
         number=proposal_number(match),
         prefix=match["prefix"],
         document_number=int(match["doc"]),
-        addendum=int(match["addendum"]) if match["addendum"] else None,
+        addendum=int(addenda(match)[0]) if match["addenda"] else None,
         revision=int(match["revision"]) if match["revision"] else None,
         sequence=int(match["sequence"]),
         page=page,
@@ -286,49 +290,68 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
         # A row laid out differently from the header (merged or split cells) is read
         # by its contents alone.
         roles = header_roles if len(cells) == header_width else {}
-        match = NUMBER_ALONE.search(cells[number_at])
-        action_match = re.search(ACTION, cells[number_at][: match.start()])
+        # A row may stand for several proposals of the same text ("MOD ARB/25/1
+        # MOD ARB/25/2", "USA/9/1, CAN/10/2"): one proposal each, the rest of the row shared.
+        numbers = list(NUMBER_ALONE.finditer(cells[number_at]))
         used = {number_at}
-        if action_match is None:
-            action_at = next(
-                (i for i, c in enumerate(cells) if i not in used and ACTION_ALONE.match(c)), None
-            )
-            if action_at is not None:
-                action_match = ACTION_ALONE.match(cells[action_at])
-                used.add(action_at)
-        proposal = parsed_from(match, action_match["action"] if action_match else "", page)
-        if action_match is None:
-            proposal.problems.append("no action symbol")
-
-        provision_at = next(
-            (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
+        action_at = next(
+            (i for i, c in enumerate(cells) if i not in used and ACTION_ALONE.match(c)), None
         )
-        if provision_at is not None:
-            proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]
-            used.add(provision_at)
-        else:
-            proposal.problems.append("no provision, article or resolution found")
-
-        rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
-        if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
-            proposal.proposers_as_stated = cells[roles["proposers"]]
-            rest = [(i, c) for i, c in rest if i != roles["proposers"]]
-        if rest:
-            by_role = roles.get("text")
-            text_at, text = (
-                (by_role, cells[by_role])
-                if by_role in dict(rest)
-                else max(rest, key=lambda item: len(item[1]))
-            )
-            body = text
-            reasons = REASONS_IN_CELL.search(body)
-            if reasons:
-                proposal.reasons = tidy(body[reasons.end() :])
-                body = body[: reasons.start()]
-            proposal.text = tidy(body)
-            if not proposal.proposers_as_stated:
-                proposal.proposers_as_stated = "; ".join(c for i, c in rest if i != text_at)
-        elif proposal.action != "NOC":
-            proposal.problems.append("no text")
-        proposals.append(proposal)
+        if action_at is not None:
+            used.add(action_at)
+        row_proposals = []
+        for index, match in enumerate(numbers):
+            since = numbers[index - 1].end() if index else 0
+            action_match = re.search(ACTION, cells[number_at][since : match.start()])
+            if action_match is None and action_at is not None:
+                action_match = ACTION_ALONE.match(cells[action_at])
+            proposal = parsed_from(match, action_match["action"] if action_match else "", page)
+            if action_match is None:
+                proposal.problems.append("no action symbol")
+            row_proposals.append(proposal)
+        for proposal in row_proposals:
+            read_cells(proposal, cells, number_at, used, roles)
+        proposals.extend(row_proposals)
     return proposals
+
+
+def read_cells(
+    proposal: ParsedProposal,
+    cells: list[str],
+    number_at: int,
+    used: set[int],
+    roles: dict[str, int],
+) -> None:
+    """The provision, proposers, text and reasons of a table row; `used` are the cells
+    read already (the number and the action)."""
+    used = set(used)
+    provision_at = next(
+        (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
+    )
+    if provision_at is not None:
+        proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]
+        used.add(provision_at)
+    else:
+        proposal.problems.append("no provision, article or resolution found")
+
+    rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
+    if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
+        proposal.proposers_as_stated = cells[roles["proposers"]]
+        rest = [(i, c) for i, c in rest if i != roles["proposers"]]
+    if rest:
+        by_role = roles.get("text")
+        text_at, text = (
+            (by_role, cells[by_role])
+            if by_role in dict(rest)
+            else max(rest, key=lambda item: len(item[1]))
+        )
+        body = text
+        reasons = REASONS_IN_CELL.search(body)
+        if reasons:
+            proposal.reasons = tidy(body[reasons.end() :])
+            body = body[: reasons.start()]
+        proposal.text = tidy(body)
+        if not proposal.proposers_as_stated:
+            proposal.proposers_as_stated = "; ".join(c for i, c in rest if i != text_at)
+    elif proposal.action != "NOC":
+        proposal.problems.append("no text")

@@ -246,3 +246,25 @@ CONFERENCE_LINE = (
 def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page, expected):
     header = parse_header(first_page)
     assert (header.symbol, str(header.date), header.language) == expected
+
+
+@pytest.mark.parametrize(
+    ("first_page", "source"),
+    [
+        (
+            "Document 20-E\nOriginal: English\nMember States of the Inter-American "
+            "Telecommunication Commission (CITEL)\nINTER-AMERICAN PROPOSALS FOR THE WORK OF THE "
+            "CONFERENCE",
+            "Member States of the Inter-American Telecommunication Commission (CITEL)",
+        ),
+        (
+            "Document 47-E\nOriginal: Arabic\nAlgeria, Saudi Arabia, Bahrain,\n"
+            "Egypt, United Arab Emirates and\nSudan\nPROPOSALS FOR THE WORK OF THE CONFERENCE",
+            "Algeria, Saudi Arabia, Bahrain, Egypt, United Arab Emirates and Sudan",
+        ),
+        ("Document 5-E\nOriginal: English\nEUROPEAN COMMON PROPOSALS", ""),
+    ],
+    ids=["citel", "wrapped-list", "none-stated"],
+)
+def test_the_source_line(first_page, source):
+    assert parse_header(first_page).source_line == source

@@ -274,3 +274,25 @@ def test_an_article_heading_after_the_reasons_heads_the_next_proposal():
     first, second = parse_text([text])
     assert (first.reasons, first.article) == ("R6.", "")
     assert (second.article, second.article_title, second.provision) == ("3A", "Internet", "3A.1")
+
+
+def test_a_number_with_an_addendum_to_an_addendum():
+    (proposal,) = parse_text(["MOD\tEUR/9A21A13/1\n5\t1.3\tText.\nReasons:\tR.\n"])
+    assert (proposal.number, proposal.addendum, proposal.sequence) == ("EUR/9A21A13/1", 21, 1)
+
+
+def test_a_table_row_standing_for_several_proposals():
+    rows = [
+        ["Proposal", "ITR", "Text"],
+        ["MOD ARB/25/1\nMOD USA/9/2", "1.3", "These Regulations… Reasons: Shared."],
+        ["USA/9/3, CAN/10/1", "ADD", "3A.1", "Internet governance…"],
+    ]
+    proposals = parse_table(rows)
+    assert [(p.action, p.number, p.provision) for p in proposals] == [
+        ("MOD", "ARB/25/1", "1.3"),
+        ("MOD", "USA/9/2", "1.3"),
+        ("ADD", "USA/9/3", "3A.1"),
+        ("ADD", "CAN/10/1", "3A.1"),
+    ]
+    assert {p.reasons for p in proposals[:2]} == {"Shared."}
+    assert {p.text for p in proposals[2:]} == {"Internet governance…"}
