@@ -58,12 +58,47 @@ def index_documents(queryset: QuerySet) -> None:
         queryset.update(search_vector=document_vector())
 
 
+# A proposal number, whole or its start, as typed or as in a URL: PRG/29/1, PRG/29,
+# ACP/67A1, RUS-27-7. Not inside quotes or after "-" (an exclusion).
+NUMBER_TERM = re.compile(
+    r"(?<![\w\"/-])(?P<prefix>[A-Za-z]{1,5})[/-](?P<doc>\d+(?:[AaRr]\d+)*)"
+    r"(?:[/-](?P<sequence>\d+))?(?![\w/-])"
+)
+
+
+def number_terms(query: str) -> tuple[str, Q | None]:
+    """The query without its proposal numbers, and the condition they make. The text
+    search would not find them: PostgreSQL reads PRG/29/1 as one word, so PRG/29 matches
+    nothing, and RUS-27-7 as three. A whole number is that proposal; a start is its
+    document's proposals (PRG/29: PRG/29/1, PRG/29A1/3, not PRG/290/1)."""
+    condition = None
+    for match in NUMBER_TERM.finditer(query):
+        start = f"{match['prefix']}/{match['doc']}".upper()
+        if match["sequence"]:
+            term = Q(number__iexact=f"{start}/{match['sequence']}")
+        else:
+            term = Q(number__istartswith=f"{start}/")
+            if not re.search(r"[AR]\d+$", start):
+                term |= Q(number__istartswith=f"{start}A") | Q(number__istartswith=f"{start}R")
+        condition = term if condition is None else condition & term
+    return NUMBER_TERM.sub(" ", query).strip(), condition
+
+
 def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_of) -> QuerySet:
     """Filter `queryset` to rows matching `query`, annotated with `rank_score` (an integer,
     higher is better, so cursor pagination can order by it) and what `snippet()` turns
     into HTML: `snippet_raw`, the database's headline on PostgreSQL, or elsewhere
     `snippet_text`, the text to highlight (`snippet_of`, the same text the headline is
-    cut from)."""
+    cut from). In a search of proposals, proposal numbers are matched on the number."""
+    if "number" in fields:
+        query, by_number = number_terms(query)
+        if by_number is not None:
+            queryset = queryset.filter(by_number)
+    include, exclude = plain_words(query)
+    if not include and not exclude:
+        # Nothing left to search for (only numbers, or only "OR", "-" or quotes): on
+        # PostgreSQL an empty text query would match nothing, elsewhere everything.
+        return unranked(queryset, snippet_of)
     if postgres():
         parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
         return queryset.filter(search_vector=parsed).annotate(
@@ -77,11 +112,16 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
                 max_fragments=2,
             ),
         )
-    include, exclude = plain_words(query)
     for word in include:
         queryset = queryset.filter(any_field_contains(fields, word))
     for word in exclude:
         queryset = queryset.exclude(any_field_contains(fields, word))
+    return unranked(queryset, snippet_of)
+
+
+def unranked(queryset: QuerySet, snippet_of) -> QuerySet:
+    """Search's annotations without a rank: every row scores the same, and the snippet
+    is highlighted in Python."""
     return queryset.annotate(
         rank_score=Value(0, IntegerField()),
         snippet_raw=Value(None, CharField()),

@@ -27,6 +27,26 @@ class TestOnEveryDatabase:
         assert "Egypt" not in {r["proposers_as_stated"] for r in rows}
         assert rows
 
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ("PRG/29", {"PRG/29/1", "PRG/29/2"}),
+            ("prg/29/1", {"PRG/29/1"}),
+            ("PRG-29-2", {"PRG/29/2"}),  # as in its address
+            ("EUR/10", {"EUR/10A25/1", "EUR/10A25/2"}),  # and its addenda
+            ("EUR/10A25/2", {"EUR/10A25/2"}),
+            ("ARB/79A1", {"ARB/79A1/9"}),
+            ("PRG/2", set()),  # not PRG/29
+            ("PRG/29 networks", {"PRG/29/1"}),
+        ],
+    )
+    def test_proposal_numbers_whole_or_their_start(self, api, q, expected):
+        assert {row["number"] for row in search(api, q)} == expected
+
+    @pytest.mark.parametrize("q", ["OR", "-", '""', "- OR"])
+    def test_a_query_of_operators_only_searches_for_nothing(self, api, q):
+        assert len(search(api, q)) == len(search(api, " "))
+
     def test_snippets_mark_the_match_and_escape_the_rest(self, api):
         Proposal.objects.filter(number="PRG/29/1").update(
             text="<b>bold</b> claims: the security & safety of services, 1 < 2"
