@@ -166,6 +166,27 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(Q(directly) | Q(through_a_group)).annotate(backed_directly=directly)
 
 
+class ProvisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Curators see every provision. The public does not see one that exists only
+        because proposals they may not read named it (an ingested proposal awaiting
+        review): its number and title would tell of the proposal. A proposed provision
+        from the reference data, which no proposal names yet, stays visible."""
+        from .choices import ProvisionStatus
+        from .models import Proposal
+
+        if sees_unpublished(user):
+            return self
+        naming = Proposal.objects.filter(
+            Q(provision=OuterRef("pk")) | Q(provision__article=OuterRef("pk"))
+        )
+        return self.exclude(
+            Q(status=ProvisionStatus.PROPOSED)
+            & Exists(naming)
+            & ~Exists(naming.filter(published=True))
+        )
+
+
 class DocumentQuerySet(models.QuerySet):
     def without_text(self):
         """Without the extracted text and its search vector, which can be megabytes a

@@ -156,7 +156,7 @@ def provision_detail(request, instrument: str, number: str):
     """A provision's text in force, then every proposal on it side by side, each with a
     word-level diff against that text; narrowed to a conference with ?conference=."""
     provision = get_object_or_404(
-        Provision.objects.select_related("instrument", "article"),
+        Provision.objects.visible_to(request.user).select_related("instrument", "article"),
         instrument__slug=instrument,
         number=number,
     )
@@ -173,7 +173,8 @@ def provision_detail(request, instrument: str, number: str):
         proposal.diff = word_diff(provision.baseline_text, proposal.text) if proposal.text else []
         proposal.words_added, proposal.words_removed = changed_words(proposal.diff)
     parts = (
-        provision.provisions.select_related("instrument")
+        provision.provisions.visible_to(request.user)
+        .select_related("instrument")
         .annotate(proposal_count=count_of(visible, "provision"))
         .order_by("id")
         if provision.kind == ProvisionKind.ARTICLE

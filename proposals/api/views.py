@@ -285,14 +285,18 @@ class InstrumentViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
 class ProvisionViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     """Articles, provisions and resolutions, including those known only as proposed new."""
 
-    queryset = Provision.objects.select_related("instrument", "article").order_by(
-        "instrument__slug", "id"
-    )
     serializer_class = ProvisionSerializer
     filterset_class = ProvisionFilterSet
     csv_columns = columns(
         "instrument", "number", "kind", "status", "article", "margin_number", "title", "url"
     )
+
+    def get_queryset(self):
+        return (
+            Provision.objects.visible_to(self.request.user)
+            .select_related("instrument", "article")
+            .order_by("instrument__slug", "id")
+        )
 
 
 class TopicViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):

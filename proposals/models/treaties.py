@@ -5,6 +5,7 @@ from django.urls import reverse
 from delegations.models import MemberState
 
 from ..choices import ConferenceKind, InstrumentKind, ProvisionKind, ProvisionStatus
+from ..querysets import ProvisionQuerySet
 
 
 class Conference(models.Model):
@@ -111,6 +112,8 @@ class Provision(models.Model):
     baseline_text = models.TextField(blank=True, help_text="The text in force, where known.")
     notes = models.TextField(blank=True)
     source = models.TextField()
+
+    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["instrument", "id"]

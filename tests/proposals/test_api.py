@@ -333,3 +333,30 @@ def test_conferences_are_newest_first_and_undated_ones_last(api, conference_fact
     )
     rows = api.get("/api/v1/conferences/").json()["results"]
     assert [row["slug"] for row in rows] == ["pp-14", "wcit-12", "undated"]
+
+
+def test_a_provision_named_only_by_unpublished_proposals_is_for_curators(
+    api, curator_api, client, provision_factory, proposal_factory
+):
+    article = provision_factory(number="3A", kind="article", status="proposed")
+    named = provision_factory(
+        instrument=article.instrument, number="3A.1", status="proposed", article=article
+    )
+    from_the_toc = provision_factory(instrument=article.instrument, number="8B", status="proposed")
+    baseline = provision_factory(instrument=article.instrument, number="1.3")
+    proposal = proposal_factory(provision=named, published=False)
+
+    def numbers(reader):
+        return {row["number"] for row in reader.get("/api/v1/provisions/").json()["results"]}
+
+    # Named by a proposal awaiting review: its number would tell of the proposal.
+    assert numbers(api) == {from_the_toc.number, baseline.number}
+    assert numbers(curator_api) == {"3A", "3A.1", "8B", "1.3"}
+    assert api.get(f"/api/v1/provisions/{named.pk}/").status_code == 404
+    assert client.get(named.get_absolute_url()).status_code == 404
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    proposal.published = True
+    proposal.save()
+    assert numbers(api) == {"3A", "3A.1", "8B", "1.3"}
+    assert client.get(article.get_absolute_url()).status_code == 200
