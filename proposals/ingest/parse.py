@@ -147,10 +147,17 @@ FURNITURE_LINES = 3
 def without_page_furniture(page: str) -> str:
     """The page without its running head and foot, which would otherwise end up inside
     whatever proposal runs across the page break (or be read as its provision)."""
-    lines = page.split("\n")
-    ends = [*range(min(FURNITURE_LINES, len(lines))), *range(len(lines))[-FURNITURE_LINES:]]
-    drop = {i for i in ends if PAGE_FURNITURE.match(lines[i])}
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    # Only the ends are looked at: splitting a whole page into lines costs more than
+    # the rest of reading it.
+    head = page.split("\n", FURNITURE_LINES)
+    body = head.pop() if len(head) > FURNITURE_LINES else None
+    foot = body.rsplit("\n", FURNITURE_LINES) if body is not None else []
+    middle = foot.pop(0) if len(foot) > FURNITURE_LINES else None
+    kept = [line for line in head if not PAGE_FURNITURE.match(line)]
+    if middle is not None:
+        kept.append(middle)
+    kept += [line for line in foot if not PAGE_FURNITURE.match(line)]
+    return "\n".join(kept)
 
 
 def parse_text(pages: list[str]) -> list[ParsedProposal]:
@@ -188,7 +195,9 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
     reasons = REASONS.search(body)
     if reasons:
         tail = body[reasons.end() :]
-        if after := ARTICLE.search(tail):
+        # The cheap test first: the tail can be pages long, and ARTICLE.search tries
+        # every position of it.
+        if ("rticle" in tail or "RTICLE" in tail) and (after := ARTICLE.search(tail)):
             following = (after["article"], heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
         proposal.reasons = tidy(tail)
