@@ -59,10 +59,13 @@ def index_documents(queryset: QuerySet) -> None:
 
 
 # A proposal number, whole or its start, as typed or as in a URL: PRG/29/1, PRG/29,
-# ACP/67A1, RUS-27-7. Not inside quotes or after "-" (an exclusion).
+# ACP/67A1, RUS-27-7. Not inside quotes or after "-" (an exclusion). With hyphens only
+# the whole number counts, so that WCIT-12, PP-14 or IMT-2020 stay words to search for.
 NUMBER_TERM = re.compile(
-    r"(?<![\w\"/-])(?P<prefix>[A-Za-z]{1,5})[/-](?P<doc>\d+(?:[AaRr]\d+)*)"
-    r"(?:[/-](?P<sequence>\d+))?(?![\w/-])"
+    r"(?<![\w\"/-])(?P<prefix>[A-Za-z]{1,5})"
+    r"(?:/(?P<doc>\d+(?:[AaRr]\d+)*)(?:/(?P<sequence>\d+))?"
+    r"|-(?P<hyphened_doc>\d+(?:[AaRr]\d+)*)-(?P<hyphened_sequence>\d+))"
+    r"(?![\w/-])"
 )
 
 
@@ -73,9 +76,10 @@ def number_terms(query: str) -> tuple[str, Q | None]:
     document's proposals (PRG/29: PRG/29/1, PRG/29A1/3, not PRG/290/1)."""
     condition = None
     for match in NUMBER_TERM.finditer(query):
-        start = f"{match['prefix']}/{match['doc']}".upper()
-        if match["sequence"]:
-            term = Q(number__iexact=f"{start}/{match['sequence']}")
+        start = f"{match['prefix']}/{match['doc'] or match['hyphened_doc']}".upper()
+        sequence = match["sequence"] or match["hyphened_sequence"]
+        if sequence:
+            term = Q(number__iexact=f"{start}/{sequence}")
         else:
             term = Q(number__istartswith=f"{start}/")
             if not re.search(r"[AR]\d+$", start):

@@ -43,6 +43,27 @@ class TestOnEveryDatabase:
     def test_proposal_numbers_whole_or_their_start(self, api, q, expected):
         assert {row["number"] for row in search(api, q)} == expected
 
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ("WCIT-12", {"AAA/1/1", "BBB/1/1"}),  # a conference, not a number
+            ("IMT-2020 spam", {"BBB/1/1"}),
+            ("PP-14", set()),
+            ("AAA/1", {"AAA/1/1"}),
+        ],
+    )
+    def test_hyphenated_words_that_are_not_proposal_numbers_are_searched_as_text(
+        self, api, proposal_factory, q, expected
+    ):
+        from proposals import search as search_module
+
+        made = [
+            proposal_factory(number="AAA/1/1", text="as agreed at WCIT-12"),
+            proposal_factory(number="BBB/1/1", text="WCIT-12 spam rules for IMT-2020 networks"),
+        ]
+        search_module.index_proposals(Proposal.objects.filter(pk__in=[p.pk for p in made]))
+        assert {row["number"] for row in search(api, q)} == expected
+
     @pytest.mark.parametrize("q", ["OR", "-", '""', "- OR"])
     def test_a_query_of_operators_only_searches_for_nothing(self, api, q):
         assert len(search(api, q)) == len(search(api, " "))
