@@ -86,19 +86,23 @@ class UploadResultSerializer(serializers.Serializer):
 
 
 class LastModifiedMixin:
-    """Sends Last-Modified on a record, so that a conditional GET can answer 304. Not on a
-    leaked record for the public: its time is theirs to the day only, and a day-old
-    Last-Modified would answer 304 to a change made later that day. The ETag still
-    serves conditional requests there."""
+    """Sends Last-Modified on a record, so that a conditional GET can answer 304. Not where
+    the time comes from a leaked record and the reader is the public: that time is theirs
+    to the day only, and a day-old Last-Modified would answer 304 to a change made later
+    that day. The ETag still serves conditional requests there."""
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         response = Response(self.get_serializer(record).data)
-        if not (disclosure.is_leaked(record) and disclosure.withholds_time(request.user)):
-            response["Last-Modified"] = http_date(self.last_modified(record).timestamp())
+        moment = self.last_modified(record)
+        if moment is not None:
+            response["Last-Modified"] = http_date(moment.timestamp())
         return response
 
     def last_modified(self, record):
+        """When `record` last changed as the reader sees it, or None to send no header."""
+        if disclosure.is_leaked(record) and disclosure.withholds_time(self.request.user):
+            return None
         return record.updated_at
 
 
@@ -181,10 +185,13 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
 
     def last_modified(self, record):
         # Publishing a revision changes what the earlier version says of it
-        # (superseded_by, its own address) without touching the earlier row.
-        if record.shows_successor:
-            return max(record.updated_at, record.superseded_by.updated_at)
-        return record.updated_at
+        # (superseded_by, its own address) without touching the earlier row, so the
+        # revision's time counts too, and is withheld with it when it was leaked.
+        own = super().last_modified(record)
+        if own is None or not record.shows_successor:
+            return own
+        successor = super().last_modified(record.superseded_by)
+        return None if successor is None else max(own, successor)
 
 
 class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):

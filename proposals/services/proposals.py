@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
 
-from .. import search
+from .. import disclosure, search
 from ..choices import Outcome
 from ..models import Conference, Document, Proposal, Provision, Sponsorship, Topic
 
@@ -141,6 +141,11 @@ def proposals_revise(
     The current version of a number is unique, so the swap goes in three steps that
     never leave two current rows: the new rows start out superseded by the old ones, the
     old ones are then marked superseded by the new, and the new are made current.
+
+    An old row's updated_at moves only for a revision the public sees at once and may
+    know the time of (published, not leaked). Otherwise the moment would tell the public
+    when an unpublished or leaked revision arrived; they learn of the change from the
+    new row, which lists what it supersedes, when they may see it.
     """
     if not revisions:
         return []
@@ -148,7 +153,9 @@ def proposals_revise(
     news = proposals_create([facts for _, facts in revisions], index=False, superseded_by=olds)
     now = timezone.now()
     for old, new in zip(olds, news, strict=True):
-        old.superseded_by, old.updated_at = new, now
+        old.superseded_by = new
+        if new.published and not disclosure.is_leaked(new):
+            old.updated_at = now
     Proposal.objects.bulk_update(olds, ["superseded_by", "updated_at"])
     Proposal.objects.filter(pk__in=[new.pk for new in news]).update(
         superseded_by=None, updated_at=now

@@ -8,6 +8,7 @@ import pytest
 
 from proposals.exports import dataset_rows
 from proposals.models import Document, Proposal
+from proposals.services.proposals import proposals_revise
 
 ARRIVED = datetime.datetime(2012, 11, 22, 15, 27, 31, tzinfo=datetime.UTC)
 THAT_DAY = "2012-11-22T00:00:00Z"
@@ -92,3 +93,70 @@ def test_the_feed_dates_a_leaked_proposal_to_the_day(client, leak):
 def test_the_public_exports_date_a_leak_to_the_day(leak):
     rows = {row["number"]: times(row) for row in dataset_rows("proposals")}
     assert rows == {"ARB/62/1": (THAT_DAY, THAT_DAY), "USA/9/1": (EXACTLY, EXACTLY)}
+
+
+@pytest.fixture
+def leaked_revision(leak, document_factory):
+    """A leaked revision of the official USA/9/1, published, arrived at ARRIVED + 1 hour."""
+    _, official = leak
+    revision_document = document_factory(origin="leaked", conference=official.conference)
+    original = Proposal.objects.get(number="USA/9/1")
+    (revision,) = proposals_revise(
+        [
+            (
+                original,
+                {
+                    "conference": official.conference,
+                    "number": "USA/9/1",
+                    "document": revision_document,
+                    "published": True,
+                    "source": "a test",
+                },
+            )
+        ]
+    )
+    Proposal.objects.filter(pk=revision.pk).update(
+        created_at=ARRIVED + datetime.timedelta(hours=1),
+        updated_at=ARRIVED + datetime.timedelta(hours=1),
+    )
+    return original, revision
+
+
+def test_an_official_proposal_does_not_tell_when_its_leaked_revision_came(
+    api, curator_api, leaked_revision
+):
+    original, _ = leaked_revision
+    url = f"/api/v1/proposals/{original.conference.slug}/USA-9-1~{original.pk}/"
+    public = api.get(url)
+    assert public.json()["superseded_by"]["number"] == "USA/9/1"
+    assert "Last-Modified" not in public
+    assert public.json()["updated_at"] == EXACTLY  # revising did not move it
+    assert curator_api.get(url)["Last-Modified"] == "Thu, 22 Nov 2012 16:27:31 GMT"
+
+
+@pytest.mark.parametrize(
+    ("origin", "published", "moves"),
+    [("official", True, True), ("official", False, False), ("leaked", True, False)],
+)
+def test_revising_moves_the_earlier_versions_time_only_for_a_public_official_revision(
+    leak, document_factory, origin, published, moves
+):
+    _, official = leak
+    original = Proposal.objects.get(number="USA/9/1")
+    proposals_revise(
+        [
+            (
+                original,
+                {
+                    "conference": official.conference,
+                    "number": "USA/9/1",
+                    "document": document_factory(origin=origin, conference=official.conference),
+                    "published": published,
+                    "source": "a test",
+                },
+            )
+        ]
+    )
+    original.refresh_from_db()
+    assert original.superseded_by is not None
+    assert (original.updated_at != ARRIVED) is moves
