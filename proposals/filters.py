@@ -130,6 +130,14 @@ class ProposalFilterSet(django_filters.FilterSet):
         model = Proposal
         fields: list[str] = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked against the provisions the reader may see: "unknown" for a hidden one
+        # but not for one that exists would tell them it does.
+        provisions = Provision.objects.visible_to(reader(self))
+        self.filters["provision"].extra["known_in"] = provisions
+        self.filters["article"].extra["known_in"] = provisions.filter(kind=ProvisionKind.ARTICLE)
+
     @classmethod
     def for_request(cls, request) -> ProposalFilterSet:
         """The filters of a page's query, over the proposals its reader may see."""

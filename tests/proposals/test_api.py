@@ -355,6 +355,12 @@ def test_a_provision_named_only_by_unpublished_proposals_is_for_curators(
     assert api.get(f"/api/v1/provisions/{named.pk}/").status_code == 404
     assert client.get(named.get_absolute_url()).status_code == 404
     assert client.get(article.get_absolute_url()).status_code == 404
+    # Filtering by it answers as for a provision that does not exist.
+    for name, value in (("provision", "3A.1"), ("article", "3A")):
+        public = api.get("/api/v1/proposals/", {name: value})
+        assert public.status_code == 400
+        assert public.json() == {name: [f"Unknown {name} '{value}'."]}
+        assert curator_api.get("/api/v1/proposals/", {name: value}).status_code == 200
 
     proposal.published = True
     proposal.save()
