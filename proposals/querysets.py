@@ -118,7 +118,14 @@ class ProposalQuerySet(models.QuerySet):
                     if sees_unpublished(user)
                     else Q(superseded_by__published=True),
                     output_field=BooleanField(),
-                )
+                ),
+                # The same of that successor, for its address (see Proposal.url_key).
+                successor_shows_successor=ExpressionWrapper(
+                    Q(superseded_by__superseded_by__isnull=False)
+                    if sees_unpublished(user)
+                    else Q(superseded_by__superseded_by__published=True),
+                    output_field=BooleanField(),
+                ),
             )
             .prefetch_related(
                 Prefetch(

@@ -136,7 +136,6 @@ def proposal_detail(request, conference: str, key: str):
     prefetch_related_objects(
         [proposal], Prefetch("sponsorships__member_state__group_memberships", memberships)
     )
-    later = proposal.superseded_by if proposal.shows_successor else None
     url = request.build_absolute_uri(proposal.get_absolute_url())
     return render(
         request,
@@ -144,7 +143,7 @@ def proposal_detail(request, conference: str, key: str):
         {
             "proposal": proposal,
             "earlier_versions": proposal.supersedes.all(),
-            "later_version": later,
+            "later_version": proposal.shown_successor,
             "canonical_url": url,
             "citation": citation(proposal, url),
             "api_url": reverse("api:proposal-detail", kwargs={"key": proposal.api_key}),

@@ -311,9 +311,10 @@ class ProposalSerializer(SearchSnippetMixin, serializers.ModelSerializer):
 
     @extend_schema_field(ProposalRefSerializer(allow_null=True))
     def get_superseded_by(self, obj):
-        if not obj.shows_successor:  # see ProposalQuerySet.for_display
+        successor = obj.shown_successor  # see ProposalQuerySet.for_display
+        if successor is None:
             return None
-        return ProposalRefSerializer(obj.superseded_by, context=self.context).data
+        return ProposalRefSerializer(successor, context=self.context).data
 
 
 PROPOSAL_CSV_COLUMNS = columns(

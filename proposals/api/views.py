@@ -188,9 +188,9 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
         # (superseded_by, its own address) without touching the earlier row, so the
         # revision's time counts too, and is withheld with it when it was leaked.
         own = super().last_modified(record)
-        if own is None or not record.shows_successor:
+        if own is None or record.shown_successor is None:
             return own
-        successor = super().last_modified(record.superseded_by)
+        successor = super().last_modified(record.shown_successor)
         return None if successor is None else max(own, successor)
 
 

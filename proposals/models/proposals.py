@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
@@ -181,6 +183,19 @@ class Proposal(models.Model):
         key = self.number.replace("/", "-")
         superseded = self.superseded_by_id and getattr(self, "shows_successor", True)
         return f"{key}~{self.pk}" if superseded else key
+
+
+    @property
+    def shown_successor(self) -> Proposal | None:
+        """The version that supersedes this one if the reader may see it, loaded
+        `for_display`; told in turn whether the reader sees a version after it, so that
+        its url_key is the one they cite."""
+        if not self.superseded_by_id or not getattr(self, "shows_successor", True):
+            return None
+        successor = self.superseded_by
+        if hasattr(self, "successor_shows_successor"):
+            successor.shows_successor = self.successor_shows_successor
+        return successor
 
 
 class Sponsorship(models.Model):

@@ -310,6 +310,32 @@ def test_the_number_cites_the_current_version_and_old_ones_have_their_own_key(
     assert old["text"] == "old" and old["superseded_by"]["url"] == body["url"]
 
 
+def test_a_link_to_the_next_version_is_the_address_the_reader_cites_it_by(
+    api, curator_api, client, proposal_factory
+):
+    # v1 -> v2 (published) -> v3 (awaiting review): to the public, v2 is current.
+    v1 = proposal_factory(number="RUS/27/X", text="first")
+    v2, v3 = (
+        proposal_factory(conference=v1.conference, number=number, text=text)
+        for number, text in (("RUS/27/Y", "second"), ("RUS/27/7", "third"))
+    )
+    Proposal.objects.filter(pk=v3.pk).update(published=False)
+    Proposal.objects.filter(pk=v1.pk).update(superseded_by=v2, number="RUS/27/7")
+    Proposal.objects.filter(pk=v2.pk).update(superseded_by=v3, number="RUS/27/7")
+    slug = v1.conference.slug
+    v1_key = f"{slug}/RUS-27-7~{v1.pk}"
+
+    link = api.get(f"/api/v1/proposals/{v1_key}/").json()["superseded_by"]["url"]
+    assert link == f"http://testserver/api/v1/proposals/{slug}/RUS-27-7/"
+    assert api.get(link).json()["text"] == "second"
+    curators = curator_api.get(f"/api/v1/proposals/{v1_key}/").json()["superseded_by"]["url"]
+    assert curators.endswith(f"/RUS-27-7~{v2.pk}/")
+    page = client.get(Proposal.objects.get(pk=v1.pk).get_absolute_url())
+    assert page.status_code == 200
+    assert f'href="/proposals/{slug}/RUS-27-7/"' in page.content.decode()
+    assert f"RUS-27-7~{v2.pk}" not in page.content.decode()
+
+
 @pytest.mark.parametrize("key", ["wcit-12/²", "wcit-12/RUS-27-7~x", "wcit-12/RUS-27-7~99999999"])
 def test_odd_keys_are_not_found(api, demo_data, key):
     assert api.get(f"/api/v1/proposals/{key}/").status_code == 404
