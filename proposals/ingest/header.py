@@ -34,8 +34,9 @@ DERIVED = re.compile(
 )
 DOCUMENT = re.compile(r"(?i)\bDocument[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
 DATE = re.compile(r"\b(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>(?:19|20)\d\d)\b")
-# The day that ends a range ("Dubai, 3-14 December 2012", the conference's own dates).
-DATE_RANGE_END = re.compile(r"\d[ \t]*[-\u2013][ \t]*$")
+# The day that ends a range, the conference's own dates: "Dubai, 3-14 December 2012",
+# "Busan, 20 October – 7 November 2014".
+DATE_RANGE_END = re.compile(r"\d(?:[ \t]+[A-Za-z]+)?[ \t]*[-\u2013\u2014][ \t]*$")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"
 ORIGINAL = re.compile(rf"(?im){CELL_START}Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)")

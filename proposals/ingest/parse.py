@@ -29,7 +29,7 @@ NUMBER = (
 # A number in running text that happens to wrap to the start of a line ("as in\nADD
 # RUS/27/7 below.") is a cross-reference, not a proposal: a real opening line ends after
 # the number or goes on with the provision, never with a lowercase word or punctuation.
-CROSS_REFERENCE_AFTER = r"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+[a-z])"
+CROSS_REFERENCE_AFTER = r"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?![a-z]{1,4}\))[a-z])"
 PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFERENCE_AFTER}")
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
@@ -136,10 +136,13 @@ def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
 
 
 # What ITU documents print at the top or foot of every page after the first: the page
-# number ("- 2 -") and the document's reference ("WCIT12/27-E", "PP14/79(Add.1)-E").
-PAGE_FURNITURE = re.compile(
-    r"^[ \t]*(?:-[ \t]*\d+[ \t]*-|[A-Z]+\d*/\d+(?:\([A-Za-z]+\.?[ \t]*\d+\))*-[A-Z])[ \t]*$"
+# number ("- 2 -", "– 2 –") and the document's reference ("WCIT12/27-E",
+# "PP14/79(Add.1)-E", "WTDC-17/23-E"), on lines of their own or together on one.
+FURNITURE_PART = (
+    r"(?:[-\u2013\u2014][ \t]*\d+[ \t]*[-\u2013\u2014]"
+    r"|[A-Z]+(?:-?\d+)?/\d+(?:\([A-Za-z]+\.?[ \t]*\d+\))*-[A-Z])"
 )
+PAGE_FURNITURE = re.compile(rf"^[ \t]*{FURNITURE_PART}(?:[ \t]+{FURNITURE_PART})?[ \t]*$")
 # How many lines at each end of a page can hold it.
 FURNITURE_LINES = 3
 
@@ -148,7 +151,8 @@ def without_page_furniture(page: str) -> str:
     """The page without its running head and foot, which would otherwise end up inside
     whatever proposal runs across the page break (or be read as its provision)."""
     # Only the ends are looked at: splitting a whole page into lines costs more than
-    # the rest of reading it.
+    # the rest of reading it. Blank lines at the ends would hide them.
+    page = page.strip("\n")
     head = page.split("\n", FURNITURE_LINES)
     body = head.pop() if len(head) > FURNITURE_LINES else None
     foot = body.rsplit("\n", FURNITURE_LINES) if body is not None else []

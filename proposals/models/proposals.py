@@ -184,7 +184,6 @@ class Proposal(models.Model):
         superseded = self.superseded_by_id and getattr(self, "shows_successor", True)
         return f"{key}~{self.pk}" if superseded else key
 
-
     @property
     def shown_successor(self) -> Proposal | None:
         """The version that supersedes this one if the reader may see it, loaded

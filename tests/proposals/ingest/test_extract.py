@@ -237,11 +237,23 @@ CONFERENCE_LINE = (
         # Only the conference's dates: the document's date is unknown, not guessed.
         (f"{CONFERENCE_LINE}\nDocument 27-E", ("Document 27", "None", "")),
         (
+            "PLENIPOTENTIARY CONFERENCE (PP-14)\nBusan, 20 October \u2013 7 November 2014\n"
+            "Document 79-E",
+            ("Document 79", "None", ""),
+        ),
+        (
             "Revision 1 to\nDocument 27-E\nGeneva, 9 October 2014 | 17 November 2012",
             ("Revision 1 to Document 27", "2012-11-17", ""),
         ),
     ],
-    ids=["conference-dates-first", "word-table", "cover-mention", "no-own-date", "cells"],
+    ids=[
+        "conference-dates-first",
+        "word-table",
+        "cover-mention",
+        "no-own-date",
+        "no-own-date-months",
+        "cells",
+    ],
 )
 def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page, expected):
     header = parse_header(first_page)

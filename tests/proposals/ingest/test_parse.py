@@ -216,7 +216,9 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
     assert proposal.needs_review
 
 
-@pytest.mark.parametrize("after", [" below.", ", as amended", " and RUS/27/8 are", "."])
+@pytest.mark.parametrize(
+    "after", [" below.", ", as amended", " and RUS/27/8 are", ".", " or a) of it"]
+)
 def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
     text = (
         "MOD\tRUS/27/6\n5\t1.3\tThe text moves, as set out in\n"
@@ -231,7 +233,8 @@ def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
 
 @pytest.mark.parametrize(
     "line", ["MOD PRG/29/1", "MOD PRG/29/1  5  1.3  Text.", "MOD PRG/29/1 5 1.3 Text.",
-             "NOC RUS/27/3 Reasons: Why.", "ADD ARB/25/1 (Rev.1)"],
+             "NOC RUS/27/3 Reasons: Why.", "ADD ARB/25/1 (Rev.1)",
+             "ADD USA/9/1 a) Administrations shall", "MOD USA/9/2\tiii)\tthe text"],
 )  # fmt: skip
 def test_an_opening_line_may_go_on_with_the_provision(line):
     (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
@@ -264,6 +267,21 @@ def test_page_furniture_is_only_taken_from_the_ends_of_a_page():
     middle = "\n".join(["a", "b", "c", "MOD\tB/1/1", "165\tText:", "WCIT12/27-E", "d", "e", "f"])
     (proposal,) = parse_text([middle + "\nReasons: R."])
     assert "WCIT12/27-E" in proposal.text  # quoted in the text, not a running head
+
+
+@pytest.mark.parametrize(
+    ("head", "foot"),
+    [
+        ("\u2013 2 \u2013", "WTDC-17/23-E"),
+        ("- 2 - PP14/79-E", "\n\n"),  # together on one line; blank lines after the foot
+        ("\n\nPP14/79-E  - 2 -", "WCIT12/27(Rev.1)-E\n\n\n"),
+    ],
+)
+def test_running_heads_and_feet_in_other_forms(head, foot):
+    page_one = f"MOD\tB/79/1\n165\tThe first part\n{foot}"
+    page_two = f"{head}\nof the text.\nReasons:\tWhy.\n{foot}"
+    (proposal,) = parse_text([page_one, page_two])
+    assert (proposal.text, proposal.reasons) == ("The first part\nof the text.", "Why.")
 
 
 def test_an_article_heading_after_the_reasons_heads_the_next_proposal():
