@@ -93,7 +93,7 @@ class TestSearch:
     def test_proposals_without_a_provision_sort_last_by_provision(
         self, client, small_world, proposal_factory
     ):
-        # PostgreSQL puts NULLs first in ascending order, SQLite last: both put them last.
+        # SQLite puts NULLs first in ascending order, PostgreSQL last: this puts them last on both.
         proposal_factory(conference=small_world.proposals[0].conference, number="AAA/1/1")
         response = client.get("/proposals/", {"sort": "provision"})
         numbers = [proposal.number for proposal in response.context["page"]]
