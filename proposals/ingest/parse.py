@@ -183,8 +183,9 @@ def parse_text(pages: list[str]) -> list[ParsedProposal]:
         page = bisect_right(page_starts, match.start())
         proposal = parsed_from(match, match["action"], page)
         following = read_body(proposal, text[match.end() : end])
-        # An ARTICLE heading between two proposals heads the next one.
-        if heading and not proposal.article:
+        # An ARTICLE heading between two proposals heads the next one, unless that one
+        # is a resolution, which stands outside the articles.
+        if heading and not proposal.article and not proposal.resolution:
             proposal.article, proposal.article_title = heading
         heading = following
         proposals.append(proposal)

@@ -294,6 +294,15 @@ def test_an_article_heading_after_the_reasons_heads_the_next_proposal():
     assert (second.article, second.article_title, second.provision) == ("3A", "Internet", "3A.1")
 
 
+def test_an_article_heading_does_not_head_a_resolution():
+    text = (
+        "MOD\tRUS/27/6\n5\t1.3\tFirst.\nReasons:\tR6.\n\nARTICLE 3A\nInternet\n\n"
+        "ADD\tRUS/27/8\nDRAFT NEW RESOLUTION [RUS-1]\nOn spam\nReasons:\tR8.\n"
+    )
+    _, resolution = parse_text([text])
+    assert (resolution.resolution, resolution.article) == ("[RUS-1]", "")
+
+
 def test_a_number_with_an_addendum_to_an_addendum():
     (proposal,) = parse_text(["MOD\tEUR/9A21A13/1\n5\t1.3\tText.\nReasons:\tR.\n"])
     assert (proposal.number, proposal.addendum, proposal.sequence) == ("EUR/9A21A13/1", 21, 1)
