@@ -106,10 +106,21 @@ class ProposalQuerySet(models.QuerySet):
 
         return (
             self.select_related(
-                "conference", "provision__instrument", "document", "superseded_by__conference"
+                "conference",
+                "provision__instrument",
+                "document",
+                "superseded_by__conference",
+                "superseded_by__document",  # whether it was leaked (see disclosure)
             )
             # The search vectors are for the database alone, and the largest columns.
-            .defer("search_vector", "document__search_vector", "document__extracted_text")
+            .defer(
+                "search_vector",
+                "document__search_vector",
+                "document__extracted_text",
+                "superseded_by__search_vector",
+                "superseded_by__document__search_vector",
+                "superseded_by__document__extracted_text",
+            )
             # Whether `user` may see the version that supersedes it: a link to an
             # unpublished one would reveal that it exists. Pages and the API read this.
             .annotate(

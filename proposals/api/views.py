@@ -101,7 +101,7 @@ class LastModifiedMixin:
 
     def last_modified(self, record):
         """When `record` last changed as the reader sees it, or None to send no header."""
-        if disclosure.is_leaked(record) and disclosure.withholds_time(self.request.user):
+        if disclosure.withholds_time(self.request.user) and disclosure.is_leaked(record):
             return None
         return record.updated_at
 
@@ -186,12 +186,17 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     def last_modified(self, record):
         # Publishing a revision changes what the earlier version says of it
         # (superseded_by, its own address) without touching the earlier row, so the
-        # revision's time counts too, and is withheld with it when it was leaked.
+        # revision's time counts too, and is withheld with it when it was leaked. A
+        # version after that one changes the revision's address in turn, at a time
+        # not loaded here: the ETag alone serves conditional requests then.
         own = super().last_modified(record)
-        if own is None or record.shown_successor is None:
+        successor = record.shown_successor
+        if own is None or successor is None:
             return own
-        successor = super().last_modified(record.shown_successor)
-        return None if successor is None else max(own, successor)
+        if getattr(successor, "shows_successor", True):
+            return None
+        successor_time = super().last_modified(successor)
+        return None if successor_time is None else max(own, successor_time)
 
 
 class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelViewSet):

@@ -311,7 +311,7 @@ def test_the_number_cites_the_current_version_and_old_ones_have_their_own_key(
 
 
 def test_a_link_to_the_next_version_is_the_address_the_reader_cites_it_by(
-    api, curator_api, client, proposal_factory
+    api, curator_api, client, proposal_factory, django_assert_num_queries
 ):
     # v1 -> v2 (published) -> v3 (awaiting review): to the public, v2 is current.
     v1 = proposal_factory(number="RUS/27/X", text="first")
@@ -330,6 +330,11 @@ def test_a_link_to_the_next_version_is_the_address_the_reader_cites_it_by(
     assert api.get(link).json()["text"] == "second"
     curators = curator_api.get(f"/api/v1/proposals/{v1_key}/").json()["superseded_by"]["url"]
     assert curators.endswith(f"/RUS-27-7~{v2.pk}/")
+    # Last-Modified comes from v1 and v2; where v3 changes v2's address, there is none.
+    with django_assert_num_queries(4):  # proposal, sponsorships, topics, supersedes
+        public = api.get(f"/api/v1/proposals/{v1_key}/")
+    assert public["Last-Modified"]
+    assert "Last-Modified" not in curator_api.get(f"/api/v1/proposals/{v1_key}/")
     page = client.get(Proposal.objects.get(pk=v1.pk).get_absolute_url())
     assert page.status_code == 200
     assert f'href="/proposals/{slug}/RUS-27-7/"' in page.content.decode()

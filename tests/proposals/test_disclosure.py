@@ -136,7 +136,13 @@ def test_an_official_proposal_does_not_tell_when_its_leaked_revision_came(
 
 @pytest.mark.parametrize(
     ("origin", "published", "moves"),
-    [("official", True, True), ("official", False, False), ("leaked", True, False)],
+    [
+        ("official", True, True),
+        (None, True, True),  # typed in by a curator, from no document
+        ("official", False, False),
+        ("leaked", True, False),
+        ("leaked", False, False),
+    ],
 )
 def test_revising_moves_the_earlier_versions_time_only_for_a_public_official_revision(
     leak, document_factory, origin, published, moves
@@ -150,7 +156,9 @@ def test_revising_moves_the_earlier_versions_time_only_for_a_public_official_rev
                 {
                     "conference": official.conference,
                     "number": "USA/9/1",
-                    "document": document_factory(origin=origin, conference=official.conference),
+                    "document": document_factory(origin=origin, conference=official.conference)
+                    if origin
+                    else None,
                     "published": published,
                     "source": "a test",
                 },
