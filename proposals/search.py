@@ -59,12 +59,13 @@ def index_documents(queryset: QuerySet) -> None:
 
 
 # A proposal number, whole or its start, as typed or as in a URL: PRG/29/1, PRG/29,
-# ACP/67A1, RUS-27-7. Not inside quotes or after "-" (an exclusion). With hyphens only
-# the whole number counts, so that WCIT-12, PP-14 or IMT-2020 stay words to search for.
+# ACP/67A1, RUS-27-7 (or RUS-27-7~12, an earlier version's key). Not inside quotes or
+# after "-" (an exclusion). With hyphens only the whole number counts, with parts of at
+# most three digits, so that WCIT-12, PP-14, IMT-2020 or ISO-3166-1 stay words.
 NUMBER_TERM = re.compile(
     r"(?<![\w\"/-])(?P<prefix>[A-Za-z]{1,5})"
     r"(?:/(?P<doc>\d+(?:[AaRr]\d+)*)(?:/(?P<sequence>\d+))?"
-    r"|-(?P<hyphened_doc>\d+(?:[AaRr]\d+)*)-(?P<hyphened_sequence>\d+))"
+    r"|-(?P<hyphened_doc>\d{1,3}(?:[AaRr]\d{1,3})*)-(?P<hyphened_sequence>\d{1,3})(?:~\d+)?)"
     r"(?![\w/-])"
 )
 

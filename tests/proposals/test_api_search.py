@@ -49,7 +49,9 @@ class TestOnEveryDatabase:
             ("WCIT-12", {"AAA/1/1", "BBB/1/1"}),  # a conference, not a number
             ("IMT-2020 spam", {"BBB/1/1"}),
             ("PP-14", set()),
+            ("ISO-3166-1", {"BBB/1/1"}),
             ("AAA/1", {"AAA/1/1"}),
+            ("AAA-1-1~1", {"AAA/1/1"}),  # an earlier version's key
         ],
     )
     def test_hyphenated_words_that_are_not_proposal_numbers_are_searched_as_text(
@@ -59,7 +61,9 @@ class TestOnEveryDatabase:
 
         made = [
             proposal_factory(number="AAA/1/1", text="as agreed at WCIT-12"),
-            proposal_factory(number="BBB/1/1", text="WCIT-12 spam rules for IMT-2020 networks"),
+            proposal_factory(
+                number="BBB/1/1", text="WCIT-12 spam rules for IMT-2020 networks, ISO-3166-1"
+            ),
         ]
         search_module.index_proposals(Proposal.objects.filter(pk__in=[p.pk for p in made]))
         assert {row["number"] for row in search(api, q)} == expected
