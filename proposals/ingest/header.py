@@ -34,9 +34,10 @@ DERIVED = re.compile(
 )
 DOCUMENT = re.compile(r"(?i)\bDocument[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
 DATE = re.compile(r"\b(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>(?:19|20)\d\d)\b")
-# The day that ends a range, the conference's own dates: "Dubai, 3-14 December 2012",
-# "Busan, 20 October – 7 November 2014".
+# Either end of a range of days, the conference's own dates: "Dubai, 3-14 December 2012",
+# "Busan, 20 October – 7 November 2014", "28 December 2012 – 7 January 2013".
 DATE_RANGE_END = re.compile(r"\d(?:[ \t]+[A-Za-z]+)?[ \t]*[-\u2013\u2014][ \t]*$")
+DATE_RANGE_START = re.compile(r"^[ \t]*[-\u2013\u2014]")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"
 ORIGINAL = re.compile(rf"(?im){CELL_START}Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)")
@@ -123,7 +124,7 @@ def own_symbol(text: str) -> re.Match | None:
 
 def document_date(text: str) -> datetime.date | None:
     """The header's date: the first date standing on a line or table cell of its own,
-    else the first date that does not end a range of days (the conference's dates)."""
+    else the first date that is not an end of a range of days (the conference's dates)."""
     dates = []
     for match in DATE.finditer(text):
         month = MONTHS.get(match["month"].lower())
@@ -131,7 +132,7 @@ def document_date(text: str) -> datetime.date | None:
         line_end = text.find("\n", match.end())
         before = text[line_start : match.start()]
         after = text[match.end() : line_end if line_end != -1 else len(text)]
-        if month is None or DATE_RANGE_END.search(before):
+        if month is None or DATE_RANGE_END.search(before) or DATE_RANGE_START.match(after):
             continue
         try:
             date = datetime.date(int(match["year"]), month, int(match["day"]))

@@ -29,7 +29,10 @@ NUMBER = (
 # A number in running text that happens to wrap to the start of a line ("as in\nADD
 # RUS/27/7 below.") is a cross-reference, not a proposal: a real opening line ends after
 # the number or goes on with the provision, never with a lowercase word or punctuation.
-CROSS_REFERENCE_AFTER = r"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?![a-z]{1,4}\))[a-z])"
+# A list item is the provision ("ADD USA/9/1 a) Administrations shall"), when a
+# sentence starts after it ("ADD RUS/27/7 a) and b)" is a cross-reference).
+LIST_ITEM = r"[a-z]{1,4}\)[ \t\u00a0]+[A-Z\u00c0-\u00de]"
+CROSS_REFERENCE_AFTER = rf"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?!{LIST_ITEM})[a-z])"
 PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFERENCE_AFTER}")
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")

@@ -242,6 +242,10 @@ CONFERENCE_LINE = (
             ("Document 79", "None", ""),
         ),
         (
+            "Dubai, 28 December 2012 \u2013 7 January 2013\nDocument 79-E",
+            ("Document 79", "None", ""),
+        ),
+        (
             "Revision 1 to\nDocument 27-E\nGeneva, 9 October 2014 | 17 November 2012",
             ("Revision 1 to Document 27", "2012-11-17", ""),
         ),
@@ -252,6 +256,7 @@ CONFERENCE_LINE = (
         "cover-mention",
         "no-own-date",
         "no-own-date-months",
+        "no-own-date-years",
         "cells",
     ],
 )

@@ -217,7 +217,7 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
 
 
 @pytest.mark.parametrize(
-    "after", [" below.", ", as amended", " and RUS/27/8 are", ".", " or a) of it"]
+    "after", [" below.", ", as amended", " and RUS/27/8 are", ".", " a) and b) of it"]
 )
 def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
     text = (
@@ -234,7 +234,7 @@ def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
 @pytest.mark.parametrize(
     "line", ["MOD PRG/29/1", "MOD PRG/29/1  5  1.3  Text.", "MOD PRG/29/1 5 1.3 Text.",
              "NOC RUS/27/3 Reasons: Why.", "ADD ARB/25/1 (Rev.1)",
-             "ADD USA/9/1 a) Administrations shall", "MOD USA/9/2\tiii)\tthe text"],
+             "ADD USA/9/1 a) Administrations shall", "MOD USA/9/2 iii)\u00a0Étant donné"],
 )  # fmt: skip
 def test_an_opening_line_may_go_on_with_the_provision(line):
     (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
