@@ -17,6 +17,7 @@ from .models import (
     Sponsorship,
     Topic,
 )
+from .services import proposals_delete
 from .services.ingestion import document_receive, document_reingest, size_refusal
 
 
@@ -200,3 +201,9 @@ class ProposalAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search.index_proposals(Proposal.objects.filter(pk=form.instance.pk))
+
+    def delete_model(self, request, obj):
+        proposals_delete(Proposal.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        proposals_delete(queryset)

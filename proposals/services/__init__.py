@@ -7,6 +7,7 @@ from .proposals import (
     proposal_set_proposers,
     proposal_upsert,
     proposals_create,
+    proposals_delete,
 )
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "proposal_set_proposers",
     "proposal_upsert",
     "proposals_create",
+    "proposals_delete",
 ]

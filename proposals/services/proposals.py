@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
@@ -165,6 +167,80 @@ def proposals_revise(
     if index:
         search.index_proposals(Proposal.objects.filter(pk__in=[new.pk for new in news]))
     return news
+
+
+@transaction.atomic
+def proposals_delete(proposals: QuerySet) -> int:
+    """Delete these proposals, keeping whole every version history they belong to, and
+    return how many went. A kept version that a deleted one superseded is superseded by
+    the next kept version instead; where none is kept after it (the current version
+    went), the newest kept version becomes current.
+
+    Left to the database, deleting a version would set its predecessors' superseded_by
+    to null: each would become current beside the current version, which the unique
+    constraint on current numbers refuses. So the kept rows are relinked first, and the
+    deleted ones go oldest first, when nothing points to them any more.
+    """
+    doomed = {row.pk: row for row in Proposal.objects.select_for_update().filter(pk__in=proposals)}
+    if not doomed:
+        return 0
+    predecessors = list(
+        # of=self: PostgreSQL cannot lock the nullable side of the join to the document.
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(superseded_by__in=list(doomed))
+        .exclude(pk__in=list(doomed))
+        .select_related("document")
+    )
+
+    def last_doomed(pk: int) -> int:
+        while doomed[pk].superseded_by_id in doomed:
+            pk = doomed[pk].superseded_by_id
+        return pk
+
+    def relink(row: Proposal, successor: Proposal | None) -> None:
+        # Its updated_at moves when the public sees the change: the deleted version it
+        # pointed to was published, or the new successor is.
+        seen = doomed[row.superseded_by_id].published or bool(successor and successor.published)
+        Proposal.objects.filter(pk=row.pk).update(
+            superseded_by=successor, **({"updated_at": timezone.now()} if seen else {})
+        )
+        row.superseded_by = successor
+
+    # Each kept predecessor, by the last deleted version in its chain: whatever that one
+    # was superseded by, or, if it was the current version, the newest kept row.
+    by_last: dict[int, list[Proposal]] = {}
+    for row in predecessors:
+        by_last.setdefault(last_doomed(row.superseded_by_id), []).append(row)
+    kept_after = Proposal.objects.in_bulk(
+        [doomed[last].superseded_by_id for last in by_last if doomed[last].superseded_by_id]
+    )
+    for last, rows in by_last.items():
+        successor = kept_after.get(doomed[last].superseded_by_id)
+        if successor is None:
+            rows.sort(key=version_order)
+            successor = rows.pop()
+            # The deleted current version steps aside before the new one takes its number.
+            Proposal.objects.filter(pk=last).update(superseded_by=successor)
+            doomed[last].superseded_by_id = successor.pk
+            relink(successor, None)
+        for row in rows:
+            relink(row, successor)
+
+    remaining = dict(doomed)
+    while remaining:
+        pointed_to = {row.superseded_by_id for row in remaining.values()}
+        # (All of them at once should the data hold a loop, which no write here makes.)
+        layer = [pk for pk in remaining if pk not in pointed_to] or list(remaining)
+        Proposal.objects.filter(pk__in=layer).delete()
+        for pk in layer:
+            del remaining[pk]
+    return len(doomed)
+
+
+def version_order(proposal: Proposal) -> tuple:
+    """Oldest first: by the date of its document, then by when it was recorded."""
+    date = proposal.document.date if proposal.document else None
+    return (date or datetime.date.min, proposal.created_at, proposal.pk)
 
 
 def proposal_apply(
