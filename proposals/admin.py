@@ -17,7 +17,7 @@ from .models import (
     Sponsorship,
     Topic,
 )
-from .services import proposals_delete
+from .services import proposals_delete, publication_problem
 from .services.ingestion import document_receive, document_reingest, size_refusal
 
 
@@ -179,8 +179,20 @@ class SponsorshipInline(admin.TabularInline):
     fields = ["position", "member_state", "regional_group", "sector_member"]
 
 
+class ProposalAdminForm(forms.ModelForm):
+    """The admin builds the fields; this adds the rule on publishing versions."""
+
+    def clean(self):
+        cleaned = super().clean()
+        published = cleaned.get("published")
+        if published is not None and (problem := publication_problem(self.instance, published)):
+            raise forms.ValidationError({"published": problem})
+        return cleaned
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
+    form = ProposalAdminForm
     list_display = [
         "__str__",
         "conference",
@@ -195,7 +207,9 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["number", "text", "reasons", "summary", "proposers_as_stated"]
     autocomplete_fields = ["provision", "document"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Versions are linked by ingestion and kept whole by proposals_delete; a hand-made
+    # link could give a number two current versions.
+    readonly_fields = ["superseded_by", "created_at", "updated_at"]
     inlines = [SponsorshipInline]
 
     def save_related(self, request, form, formsets, change):

@@ -8,6 +8,7 @@ from .proposals import (
     proposal_upsert,
     proposals_create,
     proposals_delete,
+    publication_problem,
 )
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "proposal_upsert",
     "proposals_create",
     "proposals_delete",
+    "publication_problem",
 ]

@@ -243,6 +243,77 @@ def version_order(proposal: Proposal) -> tuple:
     return (date or datetime.date.min, proposal.created_at, proposal.pk)
 
 
+def publication_problem(proposal: Proposal, published: bool) -> str | None:
+    """Why `proposal` may not be made published (or unpublished), or None.
+
+    The public reads, for each number, the newest published version that only versions
+    awaiting review follow. A version awaiting review between two published ones would
+    give them two such versions, the plain number citing either, so no change may put
+    one there. Ingestion never does: a revision is published only when the version it
+    replaces is.
+    """
+    if proposal.pk is None:
+        return None
+    paths = version_paths(proposal)
+    before = [[version["published"] for version in path] for path in paths]
+    after = [
+        [published if version["pk"] == proposal.pk else version["published"] for version in path]
+        for path in paths
+    ]
+    if any(map(has_gap, before)) or not any(map(has_gap, after)):
+        return None
+    if published:
+        return (
+            f"A version of {proposal.number} awaiting review stands between this one and a "
+            "published one: publish or delete it first, or the public would read two "
+            "current versions."
+        )
+    return (
+        f"Published versions of {proposal.number} come before and after this one: delete "
+        "it instead, or the public would read two current versions."
+    )
+
+
+def version_paths(proposal: Proposal) -> list[list[dict]]:
+    """Every line of versions through `proposal`, oldest first, each version as its pk,
+    published and superseded_by_id. A version may replace several (one read from an
+    earlier document after the current one existed), so there can be more than one."""
+    fields = ("pk", "published", "superseded_by_id")
+    itself = Proposal.objects.values(*fields).get(pk=proposal.pk)  # as saved
+    later = []
+    pk = itself["superseded_by_id"]
+    while pk is not None and len(later) < 1000:  # no loop in the data ends this early
+        version = Proposal.objects.values(*fields).get(pk=pk)
+        later.append(version)
+        pk = version["superseded_by_id"]
+
+    def earlier_paths(pk: int, depth: int = 0) -> list[list[dict]]:
+        replaced = list(Proposal.objects.filter(superseded_by=pk).values(*fields))
+        if not replaced or depth > 100:
+            return [[]]
+        return [
+            [*path, version]
+            for version in replaced
+            for path in earlier_paths(version["pk"], depth + 1)
+        ]
+
+    return [[*path, itself, *later] for path in earlier_paths(proposal.pk)]
+
+
+def has_gap(published: list[bool]) -> bool:
+    """Whether a published version is followed by one awaiting review, then another
+    published one."""
+    seen_published = awaiting_after = False
+    for flag in published:
+        if flag and awaiting_after:
+            return True
+        if flag:
+            seen_published = True
+        elif seen_published:
+            awaiting_after = True
+    return False
+
+
 def proposal_apply(
     proposal: Proposal | None, *, index: bool = True, savepoint: bool = True, **facts
 ) -> tuple[Proposal, bool]:

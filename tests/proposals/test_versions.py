@@ -1,13 +1,15 @@
-"""Deleting a version of a proposal keeps the rest of its history whole: exactly one
-current version per number, and every kept version superseded by the next one kept."""
+"""A proposal's versions stay one history whatever curators do: deleting a version keeps
+exactly one current version per number, every kept version superseded by the next one
+kept; publishing or unpublishing one never leaves the public two current versions."""
 
 import datetime
 import itertools
 
 import pytest
+from django import forms
 
 from proposals.models import Proposal
-from proposals.services import proposals_delete
+from proposals.services import proposals_delete, publication_problem
 
 EARLIER = datetime.datetime(2012, 11, 1, tzinfo=datetime.UTC)
 
@@ -38,7 +40,7 @@ def versions(proposal_factory, document_factory):
         Proposal.objects.filter(pk__in=[row.pk for row in rows]).update(
             number="RUS/27/7", updated_at=EARLIER
         )
-        return rows
+        return [Proposal.objects.get(pk=row.pk) for row in rows]
 
     return make
 
@@ -118,3 +120,74 @@ def test_a_curator_deletes_versions_in_the_admin(admin_client, versions):
     )
     assert response.status_code == 302
     assert chain(v1.conference) == [(v1.pk, None)]
+
+
+def admin_form_data(admin_client, proposal, **changes) -> dict:
+    """The proposal's admin change form as the browser would post it, with `changes`."""
+    context = admin_client.get(f"/admin/proposals/proposal/{proposal.pk}/change/").context
+    form = context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = "on" if value is True else value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("published", "which", "to", "refused"),
+    [
+        # v1 published, v2 and v3 awaiting review.
+        ((True, False, False), 2, True, True),  # v2 would stand between two published
+        ((True, False, False), 1, True, False),
+        ((False, False, False), 2, True, False),  # nothing public before it
+        # All three published.
+        ((True, True, True), 1, False, True),  # v2 would sit between v1 and v3
+        ((True, True, True), 2, False, False),
+        ((True, True, True), 0, False, False),
+        # Already in the data (not made here): a change elsewhere is not refused for it.
+        ((True, False, True), 0, False, False),
+    ],
+)
+def test_publishing_may_not_leave_a_version_awaiting_review_between_published_ones(
+    versions, published, which, to, refused
+):
+    rows = versions(published=published)
+    problem = publication_problem(rows[which], to)
+    assert (problem is not None) is refused
+    if refused:
+        assert "RUS/27/7" in problem and "two current versions" in problem
+
+
+def test_the_admin_refuses_such_a_change_and_allows_it_once_the_middle_version_goes(
+    admin_client, versions
+):
+    v1, v2, v3 = versions(published=(True, False, False))
+    response = admin_client.post(
+        f"/admin/proposals/proposal/{v3.pk}/change/",
+        admin_form_data(admin_client, v3, published=True),
+    )
+    assert response.status_code == 200
+    assert "awaiting review stands between" in response.content.decode()
+    assert not Proposal.objects.get(pk=v3.pk).published
+
+    proposals_delete(Proposal.objects.filter(pk=v2.pk))
+    response = admin_client.post(
+        f"/admin/proposals/proposal/{v3.pk}/change/",
+        admin_form_data(admin_client, v3, published=True),
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get(pk=v3.pk).published
+    assert chain(v1.conference) == [(v1.pk, v3.pk), (v3.pk, None)]
