@@ -216,6 +216,14 @@ class ProposalAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         search.index_proposals(Proposal.objects.filter(pk=form.instance.pk))
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A version's number and conference name its history: changed on one version,
+        # they would split it, or clash with another number's current version.
+        if obj is not None and (obj.superseded_by_id or obj.supersedes.exists()):
+            return [*fields, "conference", "number"]
+        return fields
+
     def delete_model(self, request, obj):
         proposals_delete(Proposal.objects.filter(pk=obj.pk))
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup, SectorMember
@@ -172,14 +172,17 @@ def proposals_revise(
 @transaction.atomic
 def proposals_delete(proposals: QuerySet) -> int:
     """Delete these proposals, keeping whole every version history they belong to, and
-    return how many went. A kept version that a deleted one superseded is superseded by
-    the next kept version instead; where none is kept after it (the current version
-    went), the newest kept version becomes current.
+    return how many went.
 
-    Left to the database, deleting a version would set its predecessors' superseded_by
-    to null: each would become current beside the current version, which the unique
-    constraint on current numbers refuses. So the kept rows are relinked first, and the
-    deleted ones go oldest first, when nothing points to them any more.
+    The kept versions that deleted ones superseded are lined up again, oldest first, in
+    front of the next kept version, or, where none is kept after them (the current
+    version went), the newest of them becomes current. Each points to the first later
+    one that is published, where there is one. Left to the database, deleting a
+    version would set its predecessors' superseded_by to null: each would become current
+    beside the current version, which the unique constraint on current numbers refuses.
+    So the kept rows are relinked first, and the deleted ones go oldest first, once
+    nothing points to them. A fixed number of queries, plus a few per link in the
+    longest run of deleted versions.
     """
     doomed = {row.pk: row for row in Proposal.objects.select_for_update().filter(pk__in=proposals)}
     if not doomed:
@@ -191,40 +194,49 @@ def proposals_delete(proposals: QuerySet) -> int:
         .exclude(pk__in=list(doomed))
         .select_related("document")
     )
+    # Whether the public sees a change: a published version goes, or a kept one is now
+    # superseded by a published version.
+    seen = any(row.published for row in doomed.values())
 
     def last_doomed(pk: int) -> int:
-        while doomed[pk].superseded_by_id in doomed:
+        visited = {pk}
+        while doomed[pk].superseded_by_id in doomed.keys() - visited:
             pk = doomed[pk].superseded_by_id
+            visited.add(pk)
         return pk
 
-    def relink(row: Proposal, successor: Proposal | None) -> None:
-        # Its updated_at moves when the public sees the change: the deleted version it
-        # pointed to was published, or the new successor is.
-        seen = doomed[row.superseded_by_id].published or bool(successor and successor.published)
-        Proposal.objects.filter(pk=row.pk).update(
-            superseded_by=successor, **({"updated_at": timezone.now()} if seen else {})
-        )
-        row.superseded_by = successor
-
-    # Each kept predecessor, by the last deleted version in its chain: whatever that one
-    # was superseded by, or, if it was the current version, the newest kept row.
     by_last: dict[int, list[Proposal]] = {}
     for row in predecessors:
         by_last.setdefault(last_doomed(row.superseded_by_id), []).append(row)
     kept_after = Proposal.objects.in_bulk(
-        [doomed[last].superseded_by_id for last in by_last if doomed[last].superseded_by_id]
+        {doomed[last].superseded_by_id for last in by_last} - doomed.keys() - {None}
     )
+    stepping_aside = []
     for last, rows in by_last.items():
+        rows.sort(key=version_order)
         successor = kept_after.get(doomed[last].superseded_by_id)
         if successor is None:
-            rows.sort(key=version_order)
-            successor = rows.pop()
-            # The deleted current version steps aside before the new one takes its number.
-            Proposal.objects.filter(pk=last).update(superseded_by=successor)
-            doomed[last].superseded_by_id = successor.pk
-            relink(successor, None)
-        for row in rows:
-            relink(row, successor)
+            # The deleted current version steps aside for the newest kept one.
+            doomed[last].superseded_by_id = rows[-1].pk
+            stepping_aside.append(doomed[last])
+        for index, row in enumerate(rows):
+            later = [*rows[index + 1 :], successor] if successor else rows[index + 1 :]
+            # The first later one that is published, so that none awaiting review stands
+            # between two published ones (the public would take both as current).
+            row.superseded_by = next((p for p in later if p.published), None) or (
+                later[0] if later else None
+            )
+            seen = seen or bool(row.superseded_by and row.superseded_by.published)
+    Proposal.objects.bulk_update(stepping_aside, ["superseded_by"])
+    Proposal.objects.bulk_update(predecessors, ["superseded_by"])
+    if seen:
+        histories = Q()
+        for row in doomed.values():
+            if row.number:
+                histories |= Q(conference_id=row.conference_id, number=row.number)
+        Proposal.objects.filter(histories, published=True).exclude(pk__in=list(doomed)).update(
+            updated_at=timezone.now()
+        )
 
     remaining = dict(doomed)
     while remaining:
@@ -243,75 +255,52 @@ def version_order(proposal: Proposal) -> tuple:
     return (date or datetime.date.min, proposal.created_at, proposal.pk)
 
 
+@transaction.atomic
 def publication_problem(proposal: Proposal, published: bool) -> str | None:
     """Why `proposal` may not be made published (or unpublished), or None.
 
-    The public reads, for each number, the newest published version that only versions
-    awaiting review follow. A version awaiting review between two published ones would
-    give them two such versions, the plain number citing either, so no change may put
-    one there. Ingestion never does: a revision is published only when the version it
-    replaces is.
+    The public takes as current a published version that nothing published supersedes.
+    A change that would give them more than one for a number is refused; one that leaves
+    things as they were, or better, is not. The versions are locked, so that two
+    curators changing two of them at once cannot together do what neither may.
     """
     if proposal.pk is None:
         return None
-    paths = version_paths(proposal)
-    before = [[version["published"] for version in path] for path in paths]
-    after = [
-        [published if version["pk"] == proposal.pk else version["published"] for version in path]
-        for path in paths
-    ]
-    if any(map(has_gap, before)) or not any(map(has_gap, after)):
+    saved = Proposal.objects.values("conference_id", "number").get(pk=proposal.pk)
+    if not saved["number"]:
+        return None  # without a number there are no versions
+    history = {
+        row["pk"]: row
+        for row in Proposal.objects.select_for_update()
+        .filter(conference_id=saved["conference_id"], number=saved["number"])
+        .values("pk", "published", "superseded_by_id")
+    }
+    before = public_current_count(history)
+    history[proposal.pk] = {**history[proposal.pk], "published": published}
+    if public_current_count(history) <= max(before, 1):
         return None
     if published:
         return (
-            f"A version of {proposal.number} awaiting review stands between this one and a "
-            "published one: publish or delete it first, or the public would read two "
-            "current versions."
+            f"The public would read two current versions of {saved['number']}: a version "
+            "between this one and another published one awaits review. Publish or delete "
+            "it first."
         )
     return (
-        f"Published versions of {proposal.number} come before and after this one: delete "
-        "it instead, or the public would read two current versions."
+        f"The public would read two current versions of {saved['number']}: published "
+        "versions come before and after this one. Delete it instead."
     )
 
 
-def version_paths(proposal: Proposal) -> list[list[dict]]:
-    """Every line of versions through `proposal`, oldest first, each version as its pk,
-    published and superseded_by_id. A version may replace several (one read from an
-    earlier document after the current one existed), so there can be more than one."""
-    fields = ("pk", "published", "superseded_by_id")
-    itself = Proposal.objects.values(*fields).get(pk=proposal.pk)  # as saved
-    later = []
-    pk = itself["superseded_by_id"]
-    while pk is not None and len(later) < 1000:  # no loop in the data ends this early
-        version = Proposal.objects.values(*fields).get(pk=pk)
-        later.append(version)
-        pk = version["superseded_by_id"]
+def public_current_count(history: dict[int, dict]) -> int:
+    """How many of these versions (pk: published, superseded_by_id) the public takes as
+    current: published, and superseded by nothing published."""
 
-    def earlier_paths(pk: int, depth: int = 0) -> list[list[dict]]:
-        replaced = list(Proposal.objects.filter(superseded_by=pk).values(*fields))
-        if not replaced or depth > 100:
-            return [[]]
-        return [
-            [*path, version]
-            for version in replaced
-            for path in earlier_paths(version["pk"], depth + 1)
-        ]
+    def published(pk: int | None) -> bool:
+        return pk is not None and pk in history and history[pk]["published"]
 
-    return [[*path, itself, *later] for path in earlier_paths(proposal.pk)]
-
-
-def has_gap(published: list[bool]) -> bool:
-    """Whether a published version is followed by one awaiting review, then another
-    published one."""
-    seen_published = awaiting_after = False
-    for flag in published:
-        if flag and awaiting_after:
-            return True
-        if flag:
-            seen_published = True
-        elif seen_published:
-            awaiting_after = True
-    return False
+    return sum(
+        1 for row in history.values() if row["published"] and not published(row["superseded_by_id"])
+    )
 
 
 def proposal_apply(
