@@ -49,7 +49,7 @@ from ..ingest.parse import (
 )
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
-from .proposals import proposal_apply, proposals_create, proposals_revise
+from .proposals import proposal_apply, proposals_create, proposals_revise, version_order
 
 log = logging.getLogger(__name__)
 
@@ -791,7 +791,7 @@ def save_proposals(
     written += [row.pk for row in proposals_revise(revisions, index=False)]
     if earlier:
         older = [facts for _, facts in earlier]
-        later = [current for current, _ in earlier]
+        later = [place_before(document, current) for current, _ in earlier]
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
     run.proposals_created = len(new) + len(earlier)
     # A new version of a proposal counts as an update of it.
@@ -824,8 +824,8 @@ def version_for(
     NEW, a new row; SOURCED, the current row, a record from metadata that this file now
     sources; REVISED, a new version of the current row, when this document revises the
     current one's (proposals_revise makes it); EARLIER, a new row superseded from the
-    start by the current one, when the current one's document revises this one (an
-    original that arrives after its revision); CONFLICT, when the number belongs to
+    start by a later version (see place_before), when the current one's document revises
+    this one (an original that arrives after its revision); CONFLICT, when the number belongs to
     another document and neither document revises the other.
     """
     if current is None:
@@ -838,6 +838,22 @@ def version_for(
         return EARLIER, current
     problems.append(f"the number is already used by {current.document}")
     return CONFLICT, None
+
+
+def place_before(document: Document, current: Proposal) -> Proposal:
+    """The version that a proposal of `document`, read after a later version of it, is
+    superseded by: the oldest published version whose document revises `document`, so
+    that nothing awaiting review stands between it and a published one (the public would
+    take both as current), else the current one. Rare (an original arriving after its
+    revision), so a query or two each is no matter."""
+    published_later = [
+        version
+        for version in Proposal.objects.filter(
+            conference=current.conference_id, number=current.number, published=True
+        ).select_related("document")
+        if version.document and revises(version.document, document)
+    ]
+    return min(published_later, key=version_order) if published_later else current
 
 
 VERSION_NUMBER = re.compile(r"^(?:Revision|Corrigendum) (\d+) to ")

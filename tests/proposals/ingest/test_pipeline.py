@@ -558,6 +558,25 @@ def test_an_original_arriving_after_its_revision_is_kept_as_the_earlier_version(
     ) == [row for row in before if row[0] in (old.pk, new.pk)]
 
 
+def test_an_original_arriving_last_goes_before_the_oldest_published_later_version(receive):
+    # Rev.1 published; Rev.2, read after it, awaits review (as when the parser doubts it).
+    first, _ = receive(docx_bytes(REVISION_27))
+    revision_2 = [line.replace("Revision 1", "Revision 2") for line in REVISION_27]
+    second, _ = receive(docx_bytes([*revision_2, "Reasons continue."]))
+    Proposal.objects.filter(document=second).update(published=False)
+    original, run = receive(docx_bytes(ORIGINAL_27))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+
+    versions = {
+        p.document_id: p for p in Proposal.objects.filter(number="RUS/27/7").select_related()
+    }
+    assert versions[original.pk].superseded_by_id == versions[first.pk].pk
+    assert versions[first.pk].superseded_by_id == versions[second.pk].pk
+    # To the public one version is current: Rev.1, not the original beside it.
+    public = Proposal.objects.visible_to(None).by_url_key("wcit-12", "RUS-27-7", user=None)
+    assert [p.document_id for p in public] == [first.pk]
+
+
 def test_a_plain_number_naming_the_article_links_the_article_not_a_loop(receive):
     from django.db.models import F
 
