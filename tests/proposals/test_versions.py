@@ -46,6 +46,19 @@ def versions(proposal_factory, document_factory):
     return make
 
 
+def read_late(document_factory, current) -> Proposal:
+    """A version from an older document, read after `current` existed, and superseded by
+    it too: the branch an original arriving after its revision can leave."""
+    return Proposal.objects.create(
+        conference=current.conference,
+        number=current.number,
+        document=document_factory(conference=current.conference, date=datetime.date(2012, 10, 1)),
+        superseded_by=current,
+        published=True,
+        source="test",
+    )
+
+
 def chain(conference) -> list[tuple[int, int | None]]:
     return sorted(
         Proposal.objects.filter(conference=conference).values_list("pk", "superseded_by_id")
@@ -70,16 +83,7 @@ def test_of_two_versions_the_current_one_replaced_the_newest_becomes_current(
     versions, document_factory
 ):
     v1, v2, v3 = versions()
-    # An older document's version, read after the current one existed (as ingestion's
-    # "earlier" placement leaves it): superseded by v3 too.
-    late = Proposal.objects.create(
-        conference=v1.conference,
-        number="RUS/27/7",
-        document=document_factory(conference=v1.conference, date=datetime.date(2012, 10, 1)),
-        superseded_by=v3,
-        published=True,
-        source="test",
-    )
+    late = read_late(document_factory, v3)
     proposals_delete(Proposal.objects.filter(pk=v3.pk))
     assert chain(v1.conference) == sorted([(v1.pk, v2.pk), (v2.pk, None), (late.pk, v2.pk)])
 
@@ -197,15 +201,8 @@ def test_the_admin_refuses_such_a_change_and_allows_it_once_the_middle_version_g
 def test_unpublishing_is_refused_where_an_earlier_branch_would_become_current(
     versions, document_factory
 ):
-    v1, _, v3 = versions()
-    late = Proposal.objects.create(
-        conference=v1.conference,
-        number="RUS/27/7",
-        document=document_factory(conference=v1.conference, date=datetime.date(2012, 10, 1)),
-        superseded_by=v3,
-        published=True,
-        source="test",
-    )
+    *_, v3 = versions()
+    late = read_late(document_factory, v3)
     # Without v3, both v2 and the late-read original would be current to the public.
     assert publication_problem(v3, False) is not None
     assert publication_problem(late, False) is None
