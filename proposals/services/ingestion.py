@@ -791,7 +791,7 @@ def save_proposals(
     written += [row.pk for row in proposals_revise(revisions, index=False)]
     if earlier:
         older = [facts for _, facts in earlier]
-        later = [place_before(document, current) for current, _ in earlier]
+        later = places_before(document, [current for current, _ in earlier])
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
     run.proposals_created = len(new) + len(earlier)
     # A new version of a proposal counts as an update of it.
@@ -824,9 +824,9 @@ def version_for(
     NEW, a new row; SOURCED, the current row, a record from metadata that this file now
     sources; REVISED, a new version of the current row, when this document revises the
     current one's (proposals_revise makes it); EARLIER, a new row superseded from the
-    start by a later version (see place_before), when the current one's document revises
-    this one (an original that arrives after its revision); CONFLICT, when the number belongs to
-    another document and neither document revises the other.
+    start by a later version (see places_before), when the current one's document
+    revises this one (an original that arrives after its revision); CONFLICT, when the
+    number belongs to another document and neither document revises the other.
     """
     if current is None:
         return NEW, None
@@ -840,20 +840,27 @@ def version_for(
     return CONFLICT, None
 
 
-def place_before(document: Document, current: Proposal) -> Proposal:
-    """The version that a proposal of `document`, read after a later version of it, is
-    superseded by: the oldest published version whose document revises `document`, so
-    that nothing awaiting review stands between it and a published one (the public would
-    take both as current), else the current one. Rare (an original arriving after its
-    revision), so a query or two each is no matter."""
-    published_later = [
-        version
-        for version in Proposal.objects.filter(
-            conference=current.conference_id, number=current.number, published=True
-        ).select_related("document")
-        if version.document and revises(version.document, document)
-    ]
-    return min(published_later, key=version_order) if published_later else current
+def places_before(document: Document, currents: list[Proposal]) -> list[Proposal]:
+    """For each current version, the version that this document's proposal of the same
+    number, read after a later version of it, is superseded by: the oldest published
+    version whose document revises this one, so that nothing awaiting review stands
+    between it and a published one (the public would take both as current), else the
+    current version. One query, and one check per later document, however many."""
+    published = Proposal.objects.filter(
+        conference=document.conference_id,
+        number__in={current.number for current in currents},
+        published=True,
+    ).select_related("document")
+    revising: dict[int, bool] = {}
+    oldest: dict[str, Proposal] = {}
+    for version in sorted(published, key=version_order):
+        if version.number in oldest or version.document is None:
+            continue
+        if version.document_id not in revising:
+            revising[version.document_id] = revises(version.document, document)
+        if revising[version.document_id]:
+            oldest[version.number] = version
+    return [oldest.get(current.number, current) for current in currents]
 
 
 VERSION_NUMBER = re.compile(r"^(?:Revision|Corrigendum) (\d+) to ")
