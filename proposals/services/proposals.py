@@ -223,9 +223,7 @@ def proposals_delete(proposals: QuerySet) -> int:
             later = [*rows[index + 1 :], successor] if successor else rows[index + 1 :]
             # The first later one that is published, so that none awaiting review stands
             # between two published ones (the public would take both as current).
-            row.superseded_by = next((p for p in later if p.published), None) or (
-                later[0] if later else None
-            )
+            row.superseded_by = next((p for p in later if p.published), later[0] if later else None)
             seen = seen or bool(row.superseded_by and row.superseded_by.published)
     Proposal.objects.bulk_update(stepping_aside, ["superseded_by"])
     Proposal.objects.bulk_update(predecessors, ["superseded_by"])
@@ -293,7 +291,8 @@ def publication_problem(proposal: Proposal, published: bool) -> str | None:
 
 def public_current_count(history: dict[int, dict]) -> int:
     """How many of these versions (pk: published, superseded_by_id) the public takes as
-    current: published, and superseded by nothing published."""
+    current: published, and superseded by nothing published. ProposalQuerySet.current_for
+    is the same rule over saved rows; this one weighs a change before it is made."""
 
     def published(pk: int | None) -> bool:
         return pk is not None and pk in history and history[pk]["published"]

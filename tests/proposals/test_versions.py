@@ -8,6 +8,7 @@ import random
 
 import pytest
 from django import forms
+from django.db.models import Count
 
 from proposals.models import Proposal
 from proposals.services import proposals_delete, publication_problem
@@ -228,18 +229,14 @@ def test_a_versions_number_and_conference_cannot_be_edited_in_the_admin(
 
 
 def public_currents(conference) -> dict[str, int]:
-    rows = {
-        row["pk"]: row
-        for row in Proposal.objects.filter(conference=conference).values(
-            "pk", "number", "published", "superseded_by_id"
-        )
-    }
-    counts: dict[str, int] = {}
-    for row in rows.values():
-        successor = rows.get(row["superseded_by_id"])
-        if row["published"] and not (successor and successor["published"]):
-            counts[row["number"]] = counts.get(row["number"], 0) + 1
-    return counts
+    """For each number, how many versions the public takes as current."""
+    currents = Proposal.objects.visible_to(None).current_for(None).filter(conference=conference)
+    return dict(
+        currents.order_by()
+        .values("number")
+        .annotate(count=Count("pk"))
+        .values_list("number", "count")
+    )
 
 
 def test_deleting_any_versions_of_any_history_keeps_it_whole(proposal_factory, document_factory):
