@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 from django.db import connection
 from kombu import Connection
 
@@ -29,3 +30,27 @@ def test_the_celery_broker_carries_a_message(redis_url):
         finally:
             queue.clear()
             queue.close()
+
+
+def test_a_lost_database_connection_is_worth_retrying_a_cancelled_query_is_not(postgres):
+    from django.db import OperationalError, transaction
+    from django.db.utils import load_backend
+
+    from proposals.services.ingestion import is_transient
+
+    # A connection refused fails as a lost one does: psycopg2 gives it no SQLSTATE.
+    backend = load_backend(connection.settings_dict["ENGINE"])
+    unreachable = {**connection.settings_dict, "PORT": "1", "OPTIONS": {"connect_timeout": 2}}
+    with pytest.raises(OperationalError) as refused:
+        backend.DatabaseWrapper(unreachable).ensure_connection()
+    assert is_transient(refused.value)
+
+    with (
+        pytest.raises(OperationalError) as cancelled,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL statement_timeout = 1")
+        cursor.execute("SELECT pg_sleep(1)")
+    assert cancelled.value.__cause__.pgcode == "57014"  # query_canceled
+    assert not is_transient(cancelled.value)

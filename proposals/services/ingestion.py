@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -395,10 +395,11 @@ def is_transient(problem: Exception) -> bool:
         return True
     if not isinstance(problem, OperationalError):
         return False
-    code = getattr(problem.__cause__, "pgcode", None)
-    if code is None:  # SQLite: only a busy database is worth waiting for
+    if connection.vendor != "postgresql":  # SQLite: only a busy database is worth waiting for
         return "locked" in str(problem)
-    return code.startswith(TRANSIENT_SQLSTATES)
+    code = getattr(problem.__cause__, "pgcode", None)
+    # No SQLSTATE: the error is the client's own, a connection refused or lost.
+    return code is None or code.startswith(TRANSIENT_SQLSTATES)
 
 
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
@@ -774,6 +775,12 @@ def save_proposals(
             earlier.append((proposal, {**facts, "source": source}))
         elif proposal is None:
             new.append(facts)
+        elif proposal.published and not publish:
+            # What the public reads stays as a curator published it until one has looked
+            # at this doubtful reading: only where the file puts it and the doubts change.
+            kept = ("conference", "number", "document", "page", "parse_confidence", "source")
+            doubt = "; ".join([*problems, "the published text is kept until this is checked"])
+            found.append((proposal, {**{k: facts[k] for k in kept}, "review_reasons": doubt}))
         else:
             found.append((proposal, facts))
         if not publish:

@@ -347,6 +347,54 @@ def test_a_doubtful_revision_is_not_published_even_if_the_original_was(receive):
     assert not current.published
 
 
+def test_a_doubtful_reading_leaves_a_published_record_as_published(receive, wcit):
+    from proposals.services import proposal_upsert
+
+    metadata = Document.objects.create(
+        conference=wcit, symbol="Document 88", kind="contribution", origin="official"
+    )
+    proposal_upsert(
+        conference=wcit,
+        number="XYZ/88/1",
+        document=metadata,
+        action="MOD",
+        text="The published text.",
+        published=True,
+        source="metadata",
+    )
+    _, run = receive(b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n")
+    assert run.status == IngestStatus.NEEDS_REVIEW and run.proposals_to_review == 1
+    proposal = Proposal.objects.get(number="XYZ/88/1")
+    assert (proposal.published, proposal.text, proposal.provision) == (
+        True,
+        "The published text.",
+        None,
+    )
+    assert "unknown prefix 'XYZ'" in proposal.review_reasons
+    assert "published text is kept" in proposal.review_reasons
+    assert proposal.document.sha256 and proposal.parse_confidence < 1
+
+
+def test_ingesting_again_with_a_doubtful_reading_keeps_a_published_proposal(receive, monkeypatch):
+    from proposals.services import ingestion
+
+    document, _ = receive(docx_bytes(ORIGINAL_27))
+    assert Proposal.objects.get(number="RUS/27/7").published
+    read = ingestion.parse_all
+
+    def misread(extracted):
+        parsed = read(extracted)
+        for item in parsed:
+            item.text, item.problems = "A misreading.", ["no provision found"]
+        return parsed
+
+    monkeypatch.setattr(ingestion, "parse_all", misread)
+    run = ingestion.document_ingest(run=ingestion.document_reingest(document=document))
+    assert run.status == IngestStatus.NEEDS_REVIEW
+    proposal = Proposal.objects.get(number="RUS/27/7")
+    assert proposal.published and proposal.text == "An earlier wording of the Internet article."
+
+
 def test_long_table_cells_are_cut_to_fit(receive):
     rows = "".join(f"<td>{'Member State ' * 10}{i}</td>" for i in range(8))
     html = html_bytes(
