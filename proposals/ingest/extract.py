@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from .detect import DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_text
 from .errors import DocumentTooLarge, MalformedDocument, NeedsOCR, UnsupportedDocument
 
@@ -156,6 +158,8 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     check_no_entities(check_zip(data, limits))
     try:
         document = docx.Document(io.BytesIO(data))
+    except SoftTimeLimitExceeded:
+        raise  # the document is slow, not broken: the pipeline says so
     except Exception as error:  # python-docx raises many kinds for a broken package
         raise MalformedDocument(f"The Word document cannot be read ({error}).") from None
 

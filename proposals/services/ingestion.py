@@ -402,6 +402,10 @@ def is_transient(problem: Exception) -> bool:
     return code is None or code.startswith(TRANSIENT_SQLSTATES)
 
 
+# What save_proposals counts on the run as it goes.
+SAVE_COUNTS = ("proposals_created", "proposals_updated", "proposals_to_review")
+
+
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
     document = run.document
     with progress.step(FIRST_STEP, announce=False), document.file.open("rb") as stored:
@@ -433,8 +437,16 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
             item.problems.append(elsewhere)
     run.proposals_found = len(parsed)
 
-    with progress.step("link and save"), transaction.atomic():
-        review = save_proposals(run, document, parsed, header)
+    with progress.step("link and save"):
+        counted = {name: getattr(run, name) for name in SAVE_COUNTS}
+        try:
+            with transaction.atomic():
+                review = save_proposals(run, document, parsed, header)
+        except BaseException:
+            # Rolled back: the run must not count writes that did not happen.
+            for name, value in counted.items():
+                setattr(run, name, value)
+            raise
 
     with progress.step("index"):
         search.index_documents(Document.objects.filter(pk=document.pk))

@@ -634,3 +634,31 @@ def test_a_plain_number_naming_the_article_links_the_article_not_a_loop(receive)
     provision = Proposal.objects.get(number="RUS/96/1").provision
     assert (provision.number, provision.kind, provision.article_id) == ("9", "article", None)
     assert not Provision.objects.filter(article=F("pk")).exists()
+
+
+def test_a_time_limit_while_reading_a_word_file_is_reported_as_the_time_limit(receive, monkeypatch):
+    import docx
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    data = docx_bytes(ORIGINAL_27)
+    monkeypatch.setattr(docx, "Document", slow)
+    _, run = receive(data)
+    assert run.status == IngestStatus.FAILED
+    assert run.error.startswith("Took longer than 300 s at step extract"), run.error
+
+
+def test_a_run_whose_save_is_rolled_back_counts_nothing_saved(receive, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from proposals.services import ingestion
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(ingestion, "proposals_create", slow)
+    _, run = receive(b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n")
+    assert run.status == IngestStatus.FAILED and not Proposal.objects.exists()
+    assert (run.proposals_found, run.proposals_to_review, run.proposals_created) == (1, 0, 0)
