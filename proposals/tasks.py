@@ -26,6 +26,7 @@ class IngestTask(Task):
 
 
 @shared_task(
+    bind=True,
     base=IngestTask,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -35,13 +36,13 @@ class IngestTask(Task):
     retry_backoff_max=300,
     max_retries=5,
 )
-def ingest_document(run_id: int) -> str:
+def ingest_document(self, run_id: int) -> str:
     """Ingest the document of IngestRun `run_id`. Safe to run twice: the run is claimed
     once, and proposals are keyed by document and number."""
     run = IngestRun.objects.filter(pk=run_id).select_related("document").first()
     if run is None:
         return "missing"
-    return document_ingest(run=run).status
+    return document_ingest(run=run, retries=self.request.retries or 0).status
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

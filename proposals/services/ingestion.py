@@ -318,11 +318,12 @@ class Progress:
             self.run.timings[name] = round(time.perf_counter() - started, 4)
 
 
-def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRun:
+def document_ingest(*, run: IngestRun, limits: Limits | None = None, retries: int = 0) -> IngestRun:
     """Run the pipeline for one queued run and record the outcome on it.
 
     Bad input ends the run as FAILED (or NEEDS_OCR) with a message a curator can act on,
-    and is never retried. Database trouble propagates, so that the task retries it.
+    and is never retried. Database trouble propagates, so that the task retries it;
+    `retries` is how many times it has (the task's own count, which its policy caps).
     """
     # Claim the run with a conditional update: of two deliveries of the same task (at-
     # least-once), one proceeds. A RUNNING run is claimable too: its worker died. The
@@ -339,13 +340,13 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None) -> IngestRu
         run.refresh_from_db()
         if not claimed:
             return run
-        if run.attempts > settings.INGEST_MAX_ATTEMPTS:
-            # Each start counts: a redelivery after a worker died (out of memory, killed)
-            # and a retry after the database failed. A document that keeps killing
-            # workers is given up on instead of looping forever.
+        # Starts that were not the task's retries are redeliveries after a worker died
+        # (out of memory, killed): a document that keeps killing workers is given up on
+        # instead of looping forever. Retries after database trouble have their own cap.
+        if run.attempts - retries > settings.INGEST_MAX_ATTEMPTS:
             error = (
-                f"Ingesting this document was started {run.attempts - 1} times and never "
-                "finished: each time its worker stopped or the database failed."
+                f"Ingesting this document was started {run.attempts - 1 - retries} times and never "
+                "finished: its worker stopped each time."
             )
             return run_finish(run, IngestStatus.FAILED, error)
         Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)

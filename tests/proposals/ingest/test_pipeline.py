@@ -425,6 +425,17 @@ def test_a_run_whose_worker_keeps_dying_is_given_up(receive, settings):
     assert run.status == IngestStatus.FAILED and "started 2 times and never finished" in run.error
 
 
+def test_retries_after_database_trouble_do_not_count_as_dying_workers(receive, settings):
+    from proposals.services.ingestion import document_ingest
+
+    settings.INGEST_MAX_ATTEMPTS = 2
+    _, run = receive(b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tT.\nReasons:\tR.\n")
+    # Three starts ended by the database failing, each followed by the task's retry.
+    IngestRun.objects.filter(pk=run.pk).update(status=IngestStatus.RUNNING, attempts=3)
+    run = document_ingest(run=IngestRun.objects.get(pk=run.pk), retries=3)
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+
+
 def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on_commit_callbacks):
     from proposals.services.ingestion import document_reingest
 
