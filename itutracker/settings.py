@@ -275,6 +275,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # Redis re-delivers an unacknowledged task after the visibility timeout, so it must
 # outlast the longest task or a running task would be handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# A worker that loses the broker stops its tasks: the broker hands them to another
+# worker, and the two would otherwise run at once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "regenerate-exports": {
         "task": "proposals.tasks.regenerate_exports",
@@ -284,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.poll_sources",
         "schedule": env_int("INGEST_POLL_INTERVAL_SECONDS", 3600),
     },
+    "resume-ingest-runs": {
+        "task": "proposals.tasks.resume_ingest_runs",
+        "schedule": 300,
+    },
 }
 
 # Ingestion limits: generous for real conference documents, fatal to hostile ones.
@@ -292,6 +299,8 @@ INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000)
 INGEST_MAX_UNZIPPED_BYTES = env_int("INGEST_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 # A run whose worker dies this many times (out of memory, killed) is given up on.
 INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
+# A run still queued after this long is sent to the workers again (its message was lost).
+INGEST_RESUME_AFTER_SECONDS = env_int("INGEST_RESUME_AFTER_SECONDS", 900)
 # Hosts documents may be fetched from by URL (SSRF protection: nothing else is reached).
 INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS", ["itu.int"])
 # Sources a beat job polls for new documents: a JSON list of

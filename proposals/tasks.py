@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 from .choices import IngestStatus
 from .exports import exports_write
 from .models import IngestRun
-from .services.ingestion import document_ingest, run_finish, sources_poll
+from .services.ingestion import document_ingest, run_finish, runs_resume, sources_poll
 
 
 class IngestTask(Task):
@@ -55,3 +55,9 @@ def regenerate_exports() -> list[str]:
 def poll_sources() -> dict[str, int]:
     """Receive new documents from the configured folders and index pages."""
     return sources_poll()
+
+
+@shared_task
+def resume_ingest_runs() -> int:
+    """Send again the ingest runs that no worker is on."""
+    return runs_resume()

@@ -13,14 +13,15 @@ import secrets
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup
@@ -266,10 +267,40 @@ def poll_index(index_url: str, conference: Conference, origin: str, counts: dict
 
 
 def run_ingest_after_commit(run: IngestRun) -> None:
+    transaction.on_commit(lambda: run_send(run.pk))
+
+
+def run_send(run_id: int) -> bool:
+    """Send run `run_id` to the workers. With the broker down, the run stays queued and
+    runs_resume sends it again: what arrived is kept either way."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
     # Imported here: tasks import this module.
     from ..tasks import ingest_document
 
-    transaction.on_commit(lambda: ingest_document.delay(run.pk))
+    try:
+        ingest_document.delay(run_id)
+    except BrokerUnavailable:
+        log.exception("Ingest run %s could not be sent; it will be sent again", run_id)
+        return False
+    return True
+
+
+def runs_resume() -> int:
+    """Send again the runs no worker is on, and return how many: queued for longer than
+    INGEST_RESUME_AFTER_SECONDS (their message was lost, say the broker was down or
+    restarted empty), or running for twice the hard time limit (their worker is gone:
+    the limit would have stopped it, and nothing delivered the run again). Sending one
+    a worker still has is harmless: the claim and the document's lock let one delivery
+    proceed."""
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.INGEST_RESUME_AFTER_SECONDS)
+    started_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+    stale = IngestRun.objects.filter(
+        Q(status=IngestStatus.QUEUED, created_at__lt=queued_before)
+        | Q(status=IngestStatus.RUNNING, started_at__lt=started_before)
+    ).values_list("pk", flat=True)
+    return sum(run_send(run_id) for run_id in stale)
 
 
 def document_reingest(*, document: Document) -> IngestRun:
@@ -324,7 +355,48 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None, retries: in
     Bad input ends the run as FAILED (or NEEDS_OCR) with a message a curator can act on,
     and is never retried. Database trouble propagates, so that the task retries it;
     `retries` is how many times it has (the task's own count, which its policy caps).
+    While another worker ingests the same document, the run is left as it is: that
+    worker finishes this run, or runs_resume sends a run it leaves queued again.
     """
+    with document_lock(run.document_id) as locked:
+        if not locked:
+            log.info("Ingest run %s left: its document is being ingested", run.pk)
+            return run
+        return ingest_locked(run, limits, retries)
+
+
+# The first key of the advisory locks on documents being ingested, so that they cannot
+# collide with other uses of advisory locks.
+INGEST_LOCK_SPACE = 2712
+
+
+@contextmanager
+def document_lock(document_id: int):
+    """Yield whether this worker may ingest the document now. On PostgreSQL a session
+    advisory lock, which no other worker can take while this one holds it, and which the
+    server releases if the worker's connection dies: a claim alone would let a second
+    delivery of the same run (at-least-once) start while the first still runs. SQLite
+    runs tasks in one process, one at a time."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [INGEST_LOCK_SPACE, document_id])
+        (locked,) = cursor.fetchone()
+    try:
+        yield locked
+    finally:
+        if locked:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", [INGEST_LOCK_SPACE, document_id]
+                    )
+            except DatabaseError:
+                pass  # the connection is gone, and its locks with it
+
+
+def ingest_locked(run: IngestRun, limits: Limits | None, retries: int) -> IngestRun:
     # Claim the run with a conditional update: of two deliveries of the same task (at-
     # least-once), one proceeds. A RUNNING run is claimable too: its worker died. The
     # claim and the document's status are one commit.

@@ -52,3 +52,52 @@ def test_simultaneous_arrivals_of_the_same_bytes_make_one_document(postgres, con
     assert sorted(DocumentIntake.objects.values_list("original_filename", flat=True)) == [
         f"copy-{n}.txt" for n in range(ARRIVALS)
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_delivery_while_the_first_still_runs_leaves_the_run_to_it(
+    postgres, reference_data, monkeypatch
+):
+    """At-least-once: a broker may hand a running task to a second worker. The second
+    leaves the run alone instead of claiming it again and colliding on every number."""
+    from proposals.choices import IngestStatus
+    from proposals.models import Proposal
+    from proposals.services import ingestion
+
+    _, run = document_receive(
+        conference=Conference.objects.get(slug="wcit-12"),
+        data=b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n",
+        origin="official",
+        channel="command",
+        enqueue=False,
+    )
+    first_parsing, second_done = threading.Event(), threading.Event()
+    read = ingestion.parse_all
+
+    def parse_all(extracted):
+        first_parsing.set()
+        second_done.wait(timeout=30)
+        return read(extracted)
+
+    monkeypatch.setattr(ingestion, "parse_all", parse_all)
+    outcomes = {}
+
+    def deliver(name: str) -> None:
+        try:
+            outcomes[name] = ingestion.document_ingest(run=IngestRun.objects.get(pk=run.pk))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=deliver, args=("first",))
+    first.start()
+    assert first_parsing.wait(timeout=30)
+    second = threading.Thread(target=deliver, args=("second",))
+    second.start()
+    second.join(timeout=30)
+    second_done.set()
+    first.join(timeout=30)
+
+    assert outcomes["second"].status == IngestStatus.RUNNING  # left to the first
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (IngestStatus.SUCCEEDED, 1), run.error
+    assert Proposal.objects.filter(number="RUS/88/1").count() == 1

@@ -673,3 +673,47 @@ def test_a_run_whose_save_is_rolled_back_counts_nothing_saved(receive, monkeypat
     _, run = receive(b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n")
     assert run.status == IngestStatus.FAILED and not Proposal.objects.exists()
     assert (run.proposals_found, run.proposals_to_review, run.proposals_created) == (1, 0, 0)
+
+
+def test_a_run_whose_message_was_lost_is_sent_again_later(receive, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from proposals import tasks
+    from proposals.services.ingestion import runs_resume
+
+    def broker_down(*args, **kwargs):
+        raise BrokerUnavailable("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.ingest_document, "delay", broker_down)
+        _, run = receive(b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tText.\nReasons:\tWhy.\n")
+    # What arrived is kept, and waits.
+    assert run.status == IngestStatus.QUEUED and not Proposal.objects.exists()
+    assert runs_resume() == 0  # too recent: its message may still be on its way
+    IngestRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert runs_resume() == 1
+    run.refresh_from_db()
+    assert run.status == IngestStatus.SUCCEEDED and Proposal.objects.get().number == "RUS/88/1"
+
+
+def test_a_run_left_running_by_a_worker_long_gone_is_sent_again(receive, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals.services.ingestion import runs_resume
+
+    _, run = receive(b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tText.\nReasons:\tWhy.\n")
+    Proposal.objects.all().delete()
+    runs = IngestRun.objects.filter(pk=run.pk)
+    runs.update(status=IngestStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5))
+    assert runs_resume() == 0  # its worker may still be at it
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    runs.update(started_at=timezone.now() - timedelta(seconds=limit * 2 + 1))
+    assert runs_resume() == 1
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (IngestStatus.SUCCEEDED, 2)
+    assert Proposal.objects.get().number == "RUS/88/1"
