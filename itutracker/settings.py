@@ -303,6 +303,8 @@ INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 INGEST_RESUME_AFTER_SECONDS = env_int("INGEST_RESUME_AFTER_SECONDS", 900)
 # Hosts documents may be fetched from by URL (SSRF protection: nothing else is reached).
 INGEST_FETCH_HOSTS = env_list("INGEST_FETCH_HOSTS", ["itu.int"])
+# The longest a fetch by URL may take, redirects and download included.
+INGEST_FETCH_TIMEOUT_SECONDS = env_int("INGEST_FETCH_TIMEOUT_SECONDS", 120)
 # Sources a beat job polls for new documents: a JSON list of
 # {"conference": "wcit-12", "origin": "official", "folder": "/srv/inbox"} or
 # {"conference": ..., "origin": ..., "index": "https://www.itu.int/...page-with-links"}.

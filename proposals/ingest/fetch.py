@@ -11,9 +11,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from .errors import DocumentTooLarge, IngestError
 
@@ -75,7 +76,9 @@ class PinnedHTTPConnection(http.client.HTTPConnection):
         self.address = address
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        # Kept apart from self.sock, which http.client drops once the response owns it.
+        self.socket = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.socket
 
 
 class PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -85,7 +88,8 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self):
         sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.socket = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.socket
 
 
 def fetch(
@@ -94,24 +98,24 @@ def fetch(
     allowed_hosts: set[str],
     max_bytes: int,
     max_redirects: int = 5,
-    timeout: float = 30,
+    timeout: float = 120,
     address_allowed: Callable[[str], bool] | None = None,
 ) -> Fetched:
-    """`address_allowed` defaults to is_public_address; tests pass one that admits the
-    loopback address their server listens on."""
+    """`timeout` bounds the whole fetch, redirects included, so a server that sends a
+    byte at a time cannot hold a worker. `address_allowed` defaults to
+    is_public_address; tests pass one that admits the loopback address their server
+    listens on."""
     address_allowed = address_allowed or is_public_address
+    deadline = time.monotonic() + timeout
     for _ in range(max_redirects + 1):
         host, address, port = checked_address(url, allowed_hosts, address_allowed)
         parts = urlsplit(url)
         connection_class = (
             PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
         )
-        connection = connection_class(host, address, port=port, timeout=timeout)
+        connection = connection_class(host, address, port=port, timeout=left(deadline, url))
         try:
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            connection.request(
-                "GET", path, headers={"User-Agent": "itutracker", "Host": parts.netloc}
-            )
+            connection.request("GET", request_target(parts), headers=request_headers(parts))
             response = connection.getresponse()
             if response.status in REDIRECTS:
                 location = response.getheader("Location")
@@ -121,18 +125,59 @@ def fetch(
                 continue
             if response.status != 200:
                 raise IngestError(f"{url} answered HTTP {response.status}.")
-            try:
-                declared = int(response.getheader("Content-Length") or 0)
-            except ValueError:
-                declared = 0  # a bad header is ignored; the read below is capped anyway
-            if declared > max_bytes:
-                raise DocumentTooLarge(f"{url} is {declared} bytes; the limit is {max_bytes}.")
-            data = response.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise DocumentTooLarge(f"{url} is over the {max_bytes} byte limit.")
-            return Fetched(data=data, url=url)
+            return Fetched(data=read_body(response, connection, url, max_bytes, deadline), url=url)
+        except TimeoutError:
+            raise IngestError(f"Fetching {url} took too long; it was stopped.") from None
         except (OSError, http.client.HTTPException) as error:
             raise IngestError(f"Could not fetch {url}: {error}.") from None
         finally:
             connection.close()
     raise FetchRefused(f"More than {max_redirects} redirects.")
+
+
+def left(deadline: float, url: str) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise IngestError(f"Fetching {url} took too long; it was stopped.")
+    return remaining
+
+
+# What may stay as it is in a request's path and query; anything else (a space, an
+# accented letter, as index pages often have in their links) is percent-encoded.
+PATH_SAFE = "/%:@!$&'()*+,;=~"
+QUERY_SAFE = PATH_SAFE + "?"
+
+
+def request_target(parts: SplitResult) -> str:
+    path = quote(parts.path or "/", safe=PATH_SAFE)
+    return path + (f"?{quote(parts.query, safe=QUERY_SAFE)}" if parts.query else "")
+
+
+def request_headers(parts: SplitResult) -> dict[str, str]:
+    # The host and port only: user:password@ in a URL is not for the Host header.
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return {"User-Agent": "itutracker", "Host": f"{host}:{parts.port}" if parts.port else host}
+
+
+def read_body(response, connection, url: str, max_bytes: int, deadline: float) -> bytes:
+    """The body, read a piece at a time within the size cap and the deadline."""
+    try:
+        declared = int(response.getheader("Content-Length") or 0)
+    except ValueError:
+        declared = 0  # a bad header is ignored; the read below is capped anyway
+    if declared > max_bytes:
+        raise DocumentTooLarge(f"{url} is {declared} bytes; the limit is {max_bytes}.")
+    body = bytearray()
+    while True:
+        connection.socket.settimeout(left(deadline, url))
+        piece = response.read1(64 * 1024)
+        if not piece:
+            break
+        body += piece
+        if len(body) > max_bytes:
+            raise DocumentTooLarge(f"{url} is over the {max_bytes} byte limit.")
+    if declared and len(body) < declared:
+        # The connection closed early: storing this would keep a truncated file.
+        raise IngestError(f"{url} was cut short: {len(body)} of {declared} bytes arrived.")
+    return bytes(body)

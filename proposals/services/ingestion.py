@@ -189,26 +189,37 @@ def sources_poll() -> dict[str, int]:
     for source in settings.INGEST_POLL_SOURCES:
         try:
             conference = Conference.objects.get(slug=source["conference"])
+            if source.get("origin") not in Origin.values:
+                raise ValueError(f"origin must be one of {', '.join(Origin.values)}")
             if "folder" in source:
                 poll_folder(Path(source["folder"]), conference, source["origin"], counts)
             else:
                 poll_index(source["index"], conference, source["origin"], counts)
-        except (IngestError, Conference.DoesNotExist, OSError, KeyError) as problem:
+        except (IngestError, Conference.DoesNotExist, OSError, KeyError, ValueError) as problem:
             log.warning("Polling %s failed: %s", source, problem)
             counts["failed"] += 1
     return counts
 
 
 def fetch_allowed(url: str):
-    """Fetch `url` within the configured hosts and size limit."""
+    """Fetch `url` within the configured hosts, size limit and time."""
     return fetch(
-        url, allowed_hosts=set(settings.INGEST_FETCH_HOSTS), max_bytes=settings.INGEST_MAX_BYTES
+        url,
+        allowed_hosts=set(settings.INGEST_FETCH_HOSTS),
+        max_bytes=settings.INGEST_MAX_BYTES,
+        timeout=settings.INGEST_FETCH_TIMEOUT_SECONDS,
     )
 
 
 def document_files(folder: Path) -> list[Path]:
-    """The files under `folder`, in a stable order, without hidden ones (.DS_Store)."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    """The files under `folder`, in a stable order, without hidden ones (.DS_Store) or
+    those in hidden folders (.git, .Trash-1000, a sync tool's)."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
 
 
 def size_refusal(size: int) -> str:
@@ -262,7 +273,7 @@ def poll_index(index_url: str, conference: Conference, origin: str, counts: dict
             )
             counts["received"] += 1
         except IngestError as problem:
-            log.warning("Could not fetch %s: %s", link, problem)
+            log.warning("Polling skipped %s: %s", link, problem)
             counts["failed"] += 1
 
 

@@ -1,18 +1,21 @@
 """Fetching by URL and polling sources: only allowed hosts, never an inside address."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from proposals.ingest import fetch as fetch_module
-from proposals.ingest.errors import DocumentTooLarge
+from proposals.ingest.errors import DocumentTooLarge, IngestError
 from proposals.ingest.fetch import FetchRefused, fetch, is_public_address
 
 DOC = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
 
 
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # the body ends when the connection closes
+    hosts: list[str] = []  # the Host header of each request
     routes = {
         "/doc29.txt": (200, {}, DOC),
         "/moved": (302, {"Location": "/doc29.txt"}),
@@ -20,9 +23,26 @@ class Handler(BaseHTTPRequestHandler):
         "/to-elsewhere": (302, {"Location": "http://evil.example/doc.pdf"}),
         "/big": (200, {}, b"x" * 5000),
         "/index.html": (200, {}, b'<a href="doc29.txt">29</a> <a href="/page">not a document</a>'),
+        "/cut-short.txt": (200, {"Content-Length": "5000"}, DOC),
+        "/accents.html": (
+            200,
+            {},
+            '<a href="Document 33.txt">33</a> <a href="r\u00e9sum\u00e9.txt">34</a>'.encode(),
+        ),
+        "/Document%2033.txt": (200, {}, DOC.replace(b"29", b"33")),
+        "/r%C3%A9sum%C3%A9.txt": (200, {}, DOC.replace(b"29", b"34")),
     }
 
     def do_GET(self):
+        self.hosts.append(self.headers["Host"])
+        if self.path == "/drip.txt":  # a byte at a time, each well within a read timeout
+            self.send_response(200)
+            self.end_headers()
+            for byte in DOC:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         status, headers, *body = self.routes.get(self.path, (404, {}))
         self.send_response(status)
         for name, value in headers.items():
@@ -96,6 +116,36 @@ def test_only_public_addresses_pass(address, public):
     assert is_public_address(address) is public
 
 
+def test_a_body_cut_short_is_an_error_not_a_document(server):
+    with pytest.raises(IngestError, match=f"cut short: {len(DOC)} of 5000 bytes"):
+        fetch(
+            f"{server}/cut-short.txt",
+            allowed_hosts={"localhost"},
+            max_bytes=10_000,
+            address_allowed=local,
+        )
+
+
+def test_a_server_sending_a_byte_at_a_time_is_stopped_at_the_deadline(server):
+    started = time.monotonic()
+    with pytest.raises(IngestError, match="took too long"):
+        fetch(
+            f"{server}/drip.txt",
+            allowed_hosts={"localhost"},
+            max_bytes=10_000,
+            address_allowed=local,
+            timeout=1,
+        )
+    assert time.monotonic() - started < 3
+
+
+def test_credentials_in_a_url_stay_out_of_the_host_header(server):
+    Handler.hosts.clear()
+    url = server.replace("//", "//user:secret@") + "/doc29.txt"
+    assert fetch(url, allowed_hosts={"localhost"}, max_bytes=10_000, address_allowed=local).data
+    assert Handler.hosts == [server.removeprefix("http://")]
+
+
 @pytest.mark.usefixtures("reference_data")
 class TestIntake:
     @pytest.fixture(autouse=True)
@@ -132,6 +182,47 @@ class TestIntake:
         assert sources_poll() == {"received": 2, "skipped": 0, "failed": 1}
         assert sources_poll() == {"received": 0, "skipped": 2, "failed": 1}
         assert DocumentIntake.objects.count() == 2
+
+    def test_links_with_spaces_or_accents_are_fetched(
+        self, server, settings, django_capture_on_commit_callbacks
+    ):
+        from proposals.models import Proposal
+        from proposals.services.ingestion import sources_poll
+
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/accents.html"}
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == {"received": 2, "skipped": 0, "failed": 0}
+        assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/33/1", "PRG/34/1"}
+
+    def test_a_source_with_a_wrong_origin_fails_alone_and_stores_nothing(self, settings, tmp_path):
+        from pathlib import Path
+
+        from proposals.models import Document
+        from proposals.services.ingestion import sources_poll
+
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "doc.txt").write_bytes(DOC.replace(b"29", b"5" + name.encode()))
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "Leaked", "folder": str(tmp_path / "a")},
+            {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "b")},
+        ]
+        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 1}
+        assert Document.objects.count() == 1
+        assert len(list(Path(settings.MEDIA_ROOT).glob("documents/*/*"))) == 1
+
+    def test_files_in_hidden_folders_are_left_alone(self, settings, tmp_path):
+        from proposals.services.ingestion import sources_poll
+
+        (tmp_path / ".git").mkdir()
+        (tmp_path / ".git" / "config").write_text("[core]\n")
+        (tmp_path / "doc.txt").write_bytes(DOC)
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
+        ]
+        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 0}
 
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
         from proposals.models import Conference, DocumentIntake
