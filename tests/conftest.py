@@ -93,11 +93,13 @@ def api():
 
 @pytest.fixture
 def curator_api(db, django_user_model):
-    """An API client holding a staff user's token."""
+    """An API client holding the token of a staff user who may add documents."""
+    from django.contrib.auth.models import Permission
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     user = django_user_model.objects.create_user("curator", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="add_document"))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -249,7 +249,8 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
         detail=False,
         methods=["post"],
         parser_classes=[MultiPartParser],
-        permission_classes=[IsAdminUser],
+        # Staff who may add documents, as in the admin: a read-only staff account may not.
+        permission_classes=[IsAdminUser & DjangoModelPermissions],
         filterset_class=None,
     )
     def upload(self, request):

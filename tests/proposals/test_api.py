@@ -267,6 +267,10 @@ def test_upload_needs_a_staff_token(api, reference_data, django_user_model):
     reader = django_user_model.objects.create_user("reader", password="x")
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reader).key}")
     assert upload(api).status_code == 403
+    # Staff, but not allowed to add documents (as the admin would also refuse).
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=viewer).key}")
+    assert upload(api).status_code == 403
 
 
 def test_upload_rejects_bad_fields_with_400(curator_api, reference_data):
@@ -397,3 +401,31 @@ def test_a_provision_named_only_by_unpublished_proposals_is_for_curators(
     proposal.save()
     assert numbers(api) == {"3A", "3A.1", "8B", "1.3"}
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_oversize_upload_is_refused_by_its_size_without_keeping_it(
+    curator_api, reference_data, settings, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    from proposals.models import Document
+
+    settings.INGEST_MAX_BYTES = 1000
+    kept = []
+    keep = TemporaryFileUploadHandler.receive_data_chunk
+
+    def counted(handler, raw_data, start):
+        kept.append(len(raw_data))
+        return keep(handler, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counted)
+    big = SimpleUploadedFile("big.txt", b"x" * 8_000_000)  # past the in-memory size
+    response = curator_api.post(
+        "/api/v1/documents/upload/",
+        {"file": big, "conference": "wcit-12", "origin": "leaked"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"file": ["The file is 7.6\xa0MB; the limit is 1000\xa0bytes."]}
+    assert sum(kept) == 0 and not Document.objects.exists()
