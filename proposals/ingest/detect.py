@@ -5,11 +5,15 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 
 from .errors import UnsupportedDocument
 
 PDF, DOCX, HTML, TEXT, LEGACY_DOC = "pdf", "docx", "html", "text", "doc"
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # legacy Word .doc (and .xls, .ppt)
+# What zipfile raises for a damaged archive or member, besides BadZipFile: a corrupt
+# deflate stream, a member cut short, an encrypted member, a compression it lacks.
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 
 def detect_type(data: bytes) -> str:
@@ -20,7 +24,7 @@ def detect_type(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+        except DAMAGED_ZIP:
             raise UnsupportedDocument("A damaged ZIP archive, not a Word document.") from None
         if "word/document.xml" in names:
             return DOCX

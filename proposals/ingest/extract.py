@@ -18,7 +18,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .detect import DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_text
+from .detect import DAMAGED_ZIP, DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_text
 from .errors import DocumentTooLarge, MalformedDocument, NeedsOCR, UnsupportedDocument
 
 Table = list[list[str]]
@@ -59,7 +59,10 @@ def extract_raw(data: bytes, kind: str, limits: Limits) -> Extracted:
     if kind == HTML:
         return extract_html(data)
     if kind == TEXT:
-        return Extracted(pages=readable_text(data).split("\f"))
+        text = readable_text(data)
+        if text.count("\f") >= limits.max_pages:
+            raise DocumentTooLarge(f"The text has over {limits.max_pages} pages.")
+        return Extracted(pages=text.split("\f"))
     if kind == LEGACY_DOC:
         return extract_docx(convert_legacy_doc(data, limits), limits)
     raise UnsupportedDocument(f"No extractor for {kind!r}.")
@@ -95,8 +98,13 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
             )
         pages = []
         for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as error:
+                raise MalformedDocument(
+                    f"Page {index + 1} of the PDF cannot be read ({error}); it may be damaged."
+                ) from None
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
@@ -112,7 +120,7 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     anything unpacks it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except DAMAGED_ZIP:
         raise MalformedDocument("The Word document is not a valid ZIP archive.") from None
     total = 0
     for member in archive.infolist():
@@ -144,7 +152,12 @@ def check_no_entities(archive: zipfile.ZipFile) -> None:
     for member in archive.infolist():
         if member.filename.endswith((".xml", ".rels")):
             # Whole parts (check_zip has bounded their size), in the encodings XML allows.
-            text = archive.read(member)
+            try:
+                text = archive.read(member)
+            except DAMAGED_ZIP as error:
+                raise MalformedDocument(
+                    f"The Word document is damaged: {member.filename} cannot be read ({error})."
+                ) from None
             if any(marker in text for marker in DECLARATION_MARKERS):
                 raise MalformedDocument(
                     f"{member.filename} declares XML entities, which Word never writes: refused."
@@ -171,14 +184,15 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
             if any(br.get(qn("w:type")) == "page" for br in block.iter(qn("w:br"))):
                 pages.append([])
         elif block.tag == qn("w:tbl"):
+            # The table's own rows and cells: a table inside a cell is part of its text.
             rows = [
                 [
                     "\n".join(
                         paragraph_text(paragraph) for paragraph in cell.iter(qn("w:p"))
                     ).strip()
-                    for cell in row.iter(qn("w:tc"))
+                    for cell in own_children(row, qn("w:tc"))
                 ]
-                for row in block.iter(qn("w:tr"))
+                for row in own_children(block, qn("w:tr"))
             ]
             tables.append((len(pages), rows))
             pages[-1].extend(" | ".join(cells) for cells in rows)
@@ -198,6 +212,21 @@ def paragraph_text(paragraph) -> str:
         separators.get(node.tag) or node.text or ""
         for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
     )
+
+
+def own_children(element, tag: str):
+    """The children of `element` with `tag`, also those wrapped in a content control or
+    custom XML, but not those of a table nested inside it."""
+    from docx.oxml.ns import qn
+
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag == qn("w:sdt"):
+            for content in child.iterchildren(qn("w:sdtContent")):
+                yield from own_children(content, tag)
+        elif child.tag == qn("w:customXml"):
+            yield from own_children(child, tag)
 
 
 def body_blocks(container):
@@ -222,10 +251,17 @@ def extract_html(data: bytes) -> Extracted:
     for node in tree.css("script, style, noscript"):
         node.decompose()
     tables = []
-    for table in tree.css("table"):
+    # Outermost tables only, with their own rows and cells: a table inside a cell is part
+    # of the cell's text (reading it again as rows of its own would repeat them).
+    for table in [t for t in tree.css("table") if closest(t, ("table",)) is None]:
         rows = [
-            [cell.text(separator=" ", strip=True) for cell in row.css("td, th")]
+            [
+                cell.text(separator=" ", strip=True)
+                for cell in row.css("td, th")
+                if closest(cell, ("tr",)) == row
+            ]
             for row in table.css("tr")
+            if closest(row, ("table",)) == table
         ]
         tables.append((1, rows))
         # In the page text a row is one line, as for Word tables, so the running-text
@@ -234,6 +270,14 @@ def extract_html(data: bytes) -> Extracted:
     body = tree.body or tree.root
     text = body.text(separator="\n", strip=False) if body is not None else ""
     return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+def closest(node, tags: tuple[str, ...]):
+    """The nearest ancestor of `node` with one of `tags`, or None."""
+    parent = node.parent
+    while parent is not None and parent.tag not in tags:
+        parent = parent.parent
+    return parent
 
 
 def convert_legacy_doc(data: bytes, limits: Limits) -> bytes:

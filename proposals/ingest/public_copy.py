@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 
-from .detect import DOCX, HTML, PDF, TEXT, decode_text, text_encoding
+from .detect import DAMAGED_ZIP, DOCX, HTML, PDF, TEXT, decode_text, text_encoding
 
 EMPTY_CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -23,6 +23,11 @@ EMPTY_APP = (
     'properties"/>'
 )
 PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
+# Word's "Save as Web Page" keeps the document's properties (author, company) in XML
+# inside conditional comments, and a tracked change's author in cite="mailto:…".
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+XML_ISLAND = re.compile(r"<xml\b.*?</xml\s*>", re.IGNORECASE | re.DOTALL)
+CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 IDENTIFYING_META = re.compile(
     r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
     r"copyright|company|last-modified-by)[^>]*>",
@@ -35,18 +40,33 @@ def public_copy(data: bytes, kind: str) -> bytes | None:
     then the public gets the proposals but no file. Failing closed matters more here
     than offering a download."""
     if kind == PDF:
-        return pdf_without_metadata(data)
+        import pikepdf
+
+        try:
+            return pdf_without_metadata(data)
+        except pikepdf.PdfError:  # text can be read where the structure is damaged
+            return None
     if kind == DOCX:
-        return docx_without_metadata(data)
+        try:
+            return docx_without_metadata(data)
+        except DAMAGED_ZIP:
+            return None
     if kind == HTML:
-        # Decoded first: in UTF-16 the tags are not the bytes the pattern looks for. The
-        # copy keeps the original's encoding, which its own <meta charset> may state.
-        return IDENTIFYING_META.sub("", decode_text(data)).encode(text_encoding(data))
+        return html_without_metadata(data)
     if kind == TEXT:
         return data  # plain text has no metadata: its content is all there is
     # A legacy .doc keeps its author and company in OLE property streams, which nothing
     # here rewrites.
     return None
+
+
+def html_without_metadata(data: bytes) -> bytes:
+    # Decoded first: in UTF-16 the tags are not the bytes the patterns look for. The copy
+    # keeps the original's encoding, which its own <meta charset> may state.
+    text = decode_text(data)
+    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, IDENTIFYING_META):
+        text = pattern.sub("", text)
+    return text.encode(text_encoding(data))
 
 
 def pdf_without_metadata(data: bytes) -> bytes:

@@ -126,3 +126,54 @@ def in_content_control(data: bytes, *, from_paragraph: int) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def hand_made_pdf(*, count: int = 1, text: bytes = b"MOD PRG/29/1") -> bytes:
+    """A one-page PDF written object by object, so that a test can damage its structure;
+    `count` is how many pages its page tree claims."""
+    content = b"BT /F1 12 Tf 72 700 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return pdf
+
+
+def zip_member_damaged(data: bytes, name: str, *, field: int | None = None, value: int = 0):
+    """`data` (a ZIP) with member `name` damaged: a byte of its compressed data flipped,
+    or, with `field`, a two-byte field of its central directory entry set to `value`
+    (6: the version needed, 8: the flags, 10: the compression method)."""
+    import struct
+
+    damaged = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    if field is None:
+        start = (
+            info.header_offset
+            + 30
+            + sum(struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30]))
+        )
+        damaged[start + info.compress_size // 2] ^= 0xFF
+        return bytes(damaged)
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        length = struct.unpack("<H", data[entry + 28 : entry + 30])[0]
+        if data[entry + 46 : entry + 46 + length] == name.encode():
+            damaged[entry + field : entry + field + 2] = struct.pack("<H", value)
+        entry = data.find(b"PK\x01\x02", entry + 1)
+    return bytes(damaged)

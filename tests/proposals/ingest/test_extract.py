@@ -16,11 +16,13 @@ from proposals.ingest.parse import parse_table, parse_text
 from .documents import (
     RUSSIA_REV1,
     docx_bytes,
+    hand_made_pdf,
     html_bytes,
     image_only_pdf_bytes,
     pdf_bytes,
     xml_bomb_docx,
     zip_bomb_docx,
+    zip_member_damaged,
 )
 
 LINES = [line for line, _ in RUSSIA_REV1]
@@ -285,3 +287,46 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
 )
 def test_the_source_line(first_page, source):
     assert parse_header(first_page).source_line == source
+
+
+WORD = docx_bytes(LINES)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        zip_member_damaged(WORD, "word/document.xml"),  # a corrupt deflate stream
+        zip_member_damaged(WORD, "word/document.xml", field=8, value=1),  # "encrypted"
+        zip_member_damaged(WORD, "word/document.xml", field=10, value=99),  # no such method
+        zip_member_damaged(WORD, "word/document.xml", field=6, value=100),  # needs ZIP 10.0
+    ],
+    ids=["corrupt-data", "encrypted-member", "unknown-compression", "future-version"],
+)
+def test_a_damaged_word_file_is_refused_clearly(damaged):
+    with pytest.raises((MalformedDocument, UnsupportedDocument), match=r"damaged|not a valid"):
+        read(damaged)
+
+
+def test_a_pdf_page_that_cannot_be_loaded_is_refused_clearly():
+    assert read(hand_made_pdf()).pages == ["MOD PRG/29/1"]
+    with pytest.raises(MalformedDocument, match="Page 2 of the PDF cannot be read"):
+        read(hand_made_pdf(count=2))  # its page tree claims a page it lacks
+
+
+def test_the_page_limit_holds_for_plain_text():
+    assert len(read(b"MOD PRG/29/1\n\f\f", Limits(max_pages=3)).pages) == 3
+    with pytest.raises(DocumentTooLarge, match="over 2 pages"):
+        read(b"MOD PRG/29/1\n\f\f", Limits(max_pages=2))
+
+
+def test_a_table_inside_a_table_cell_is_read_as_that_cells_text():
+    inner = "<table><tr><td>old</td><td>new</td></tr></table>"
+    page = html_bytes(f"<table><tr><td>MOD PRG/29/1</td><td>1.3</td><td>{inner}</td></tr></table>")
+    assert read(page).tables == [(1, [["MOD PRG/29/1", "1.3", "old new"]])]
+
+
+def test_deeply_nested_html_tables_are_read_in_one_pass():
+    """Each table once: reading every nested table's rows again took minutes at 500."""
+    page = html_bytes("<table><tr><td>" * 500 + "MOD PRG/29/1")
+    (table,) = read(page).tables
+    assert table == (1, [["MOD PRG/29/1"]])

@@ -13,6 +13,7 @@ from proposals.services.ingestion import document_receive
 from .documents import (
     RUSSIA_REV1,
     docx_bytes,
+    hand_made_pdf,
     html_bytes,
     image_only_pdf_bytes,
     pdf_bytes,
@@ -495,6 +496,51 @@ def test_docx_public_copy_drops_tracked_change_authors():
             tampered.writestr(item, body)
     clean = docx_without_metadata(out.getvalue())
     assert b"Jane Insider" not in zipfile.ZipFile(io.BytesIO(clean)).read("word/document.xml")
+
+
+def test_a_word_web_page_loses_its_document_properties_and_change_authors():
+    from proposals.ingest.public_copy import public_copy
+
+    page = (
+        b'<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+        b'<meta name=Generator content="Microsoft Word 15">'
+        b"<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>Jane Insider</o:Author>"
+        b"<o:Company>Ministry of Posts</o:Company></o:DocumentProperties></xml><![endif]-->"
+        b'</head><body><p>MOD RUS/89/1</p><ins cite="mailto:Jane%20Insider" '
+        b'datetime="2012-11-02T10:00">new words</ins></body></html>'
+    )
+    copy = public_copy(page, "html")
+    for trace in (b"Jane", b"Ministry", b"Microsoft Word", b"2012-11-02"):
+        assert trace not in copy
+    assert b"<p>MOD RUS/89/1</p>" in copy and b"<ins>new words</ins>" in copy
+
+
+def test_a_pdf_whose_structure_is_too_damaged_to_rewrite_gets_no_public_copy():
+    from proposals.ingest.extract import Limits, extract
+    from proposals.ingest.public_copy import public_copy
+
+    # The page tree's dictionary is not closed: pdfium still finds the text, pikepdf
+    # cannot rewrite the file.
+    damaged = hand_made_pdf().replace(b"/Count 1 >>", b"/Count 1 \xe5>")
+    assert extract(damaged, "pdf", Limits()).pages == ["MOD PRG/29/1"]
+    assert public_copy(damaged, "pdf") is None
+    assert public_copy(hand_made_pdf(), "pdf").startswith(b"%PDF")
+
+
+def test_a_table_inside_a_word_table_cell_is_read_as_that_cells_text():
+    import docx
+
+    from proposals.ingest.extract import Limits, extract
+
+    document = docx.Document()
+    row = document.add_table(rows=1, cols=3).rows[0].cells
+    row[0].text, row[1].text = "MOD PRG/29/1", "1.3"
+    inner = row[2].add_table(rows=1, cols=2).rows[0].cells
+    inner[0].text, inner[1].text = "old", "new"
+    out = io.BytesIO()
+    document.save(out)
+    (table,) = extract(out.getvalue(), "docx", Limits()).tables
+    assert table[1] == [["MOD PRG/29/1", "1.3", "old\nnew"]]
 
 
 def test_a_header_naming_another_conference_goes_to_review(receive):
