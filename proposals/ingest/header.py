@@ -16,24 +16,37 @@ from dataclasses import dataclass
 
 from .parse import normalise
 
+# Month names in the ITU's English, French and Spanish texts.
 MONTHS = {
     name: number
-    for number, name in enumerate(
-        [
-            "january", "february", "march", "april", "may", "june", "july",
-            "august", "september", "october", "november", "december",
-        ],
-        start=1,
+    for names in (
+        "january february march april may june july august september october november december",
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     )
+    for number, name in enumerate(names.split(), start=1)
+}
+# The kinds of derived document, as the three languages write them.
+KINDS = {
+    "revision": "revision", "révision": "revision", "revisión": "revision",
+    "addendum": "addendum", "addéndum": "addendum",
+    "corrigendum": "corrigendum", "corrigéndum": "corrigendum",
 }  # fmt: skip
-
+KIND = r"(?:Revision|Révision|Revisión|Addendum|Addéndum|Corrigendum|Corrigéndum)"
+ADDENDUM = r"(?:Addendum|Addéndum)"
+TO = r"(?:to|au|al)"  # "Revision 1 to", "Révision 1 au", "Revisión 1 al"
+DOCUMENT_WORD = r"Documento?"
 DERIVED = re.compile(
-    r"(?i)\b(?P<kind>Revision|Addendum|Corrigendum)\s+(?P<n>\d+)\s+to\s+"
-    r"(?:(?P<inner>Addendum)\s+(?P<inner_n>\d+)\s+to\s+)?"
-    r"Document[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
+    rf"(?i)\b(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
+    rf"(?:(?P<inner>{ADDENDUM})\s+(?P<inner_n>\d+)\s+{TO}\s+)?"
+    rf"{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
 )
-DOCUMENT = re.compile(r"(?i)\bDocument[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
-DATE = re.compile(r"\b(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>(?:19|20)\d\d)\b")
+DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
+# "17 November 2012", "17 novembre 2012", "17 de noviembre de 2012".
+DATE = re.compile(
+    r"\b(?P<day>\d{1,2})[ \t]+(?:de[ \t]+)?(?P<month>[^\W\d_]+)[ \t]+(?:de[ \t]+)?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 # Either end of a range of days, the conference's own dates: "Dubai, 3-14 December 2012",
 # "Busan, 20 October – 7 November 2014", "28 December 2012 – 7 January 2013".
 DATE_RANGE_END = re.compile(r"\d(?:[ \t]+[A-Za-z]+)?[ \t]*[-\u2013\u2014][ \t]*$")
@@ -73,8 +86,8 @@ def parse_header(first_page: str) -> Header:
         base = f"Document {symbol['doc']}"
         if symbol["inner"] or symbol["add"]:
             base = f"Addendum {symbol['inner_n'] or symbol['add']} to {base}"
-        header.symbol = f"{symbol['kind'].title()} {symbol['n']} to {base}"
-        header.kind = symbol["kind"].lower()
+        header.kind = KINDS[symbol["kind"].lower()]
+        header.symbol = f"{header.kind.title()} {symbol['n']} to {base}"
         header.base_symbol = base
     elif symbol["add"]:
         header.symbol = f"Addendum {symbol['add']} to Document {symbol['doc']}"

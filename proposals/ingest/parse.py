@@ -40,12 +40,20 @@ ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 # "Reasons:" in the English texts, "Motifs:" in the French, "Motivos:" in the Spanish.
 REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?)"
 REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
-ARTICLE = re.compile(r"(?im)^[ \t\u00a0]*ARTICLE[ \t\u00a0]+(?P<article>\d+[A-Z]?)[ \t\u00a0]*$")
+# Headings in English, French and Spanish ("ARTICLE 3A", "ARTÍCULO 3A").
+ARTICLE_WORDS = ("ARTICLE", "ARTÍCULO", "ARTICULO")
+ARTICLE = re.compile(
+    rf"(?im)^[ \t\u00a0]*(?:{'|'.join(ARTICLE_WORDS)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
+    r"[ \t\u00a0]*$"
+)
+BLANKS = r"[ \t\u00a0]+"
 RESOLUTION = re.compile(
     # "DRAFT NEW RESOLUTION [ARB-1]", "DRAFT RESOLUTION [EUR/A25-1]", and the heading
-    # repeating the action: "MOD RESOLUTION 130 (Rev. Guadalajara, 2010)".
-    r"(?im)^[ \t\u00a0]*(?:(?:\(MOD\)|ADD|SUP|MOD|NOC)\*?[ \t\u00a0]+)?"
-    r"(?:DRAFT[ \t\u00a0]+)?(?:NEW[ \t\u00a0]+)?RESOLUTION[ \t\u00a0]+"
+    # repeating the action: "MOD RESOLUTION 130 (Rev. Guadalajara, 2010)"; in French
+    # "PROJET DE NOUVELLE RÉSOLUTION", in Spanish "PROYECTO DE NUEVA RESOLUCIÓN".
+    rf"(?im)^[ \t\u00a0]*(?:(?:\(MOD\)|ADD|SUP|MOD|NOC)\*?{BLANKS})?"
+    rf"(?:(?:DRAFT|PROJET{BLANKS}DE|PROYECTO{BLANKS}DE){BLANKS})?(?:(?:NEW|NOUVELLE|NUEVA){BLANKS})?"
+    rf"(?:RESOLUTION|RÉSOLUTION|RESOLUCIÓN|RESOLUCION){BLANKS}"
     r"(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
 )
 # "5  1.3  These Regulations…", "31A  3A.1  Internet governance…", "1.3  text…"
@@ -205,7 +213,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         tail = body[reasons.end() :]
         # The cheap test first: the tail can be pages long, and ARTICLE.search tries
         # every position of it.
-        if ("rticle" in tail or "RTICLE" in tail) and (after := ARTICLE.search(tail)):
+        if any(word in tail.upper() for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
             following = (after["article"], heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
         proposal.reasons = tidy(tail)
@@ -221,7 +229,10 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
             rest = rest.lstrip("\n").split("\n", 1)[1] if "\n" in rest.lstrip("\n") else ""
         body = body[: article.start()] + rest
 
-    if resolution := RESOLUTION.search(body):
+    resolution = RESOLUTION.search(body)
+    if resolution and body[: resolution.start()].strip():
+        resolution = None  # "Resolution 130 (…)" wrapped to a line start in the text
+    if resolution:
         proposal.resolution = resolution["resolution"]
         proposal.resolution_title = resolution["rest"].strip()
         body = body[: resolution.start()] + body[resolution.end() :]

@@ -330,3 +330,36 @@ def test_deeply_nested_html_tables_are_read_in_one_pass():
     page = html_bytes("<table><tr><td>" * 500 + "MOD PRG/29/1")
     (table,) = read(page).tables
     assert table == (1, [["MOD PRG/29/1"]])
+
+
+@pytest.mark.parametrize(
+    ("first_page", "expected"),
+    [
+        (
+            "Révision 1 au\nDocument 27-F\n17 novembre 2012\nOriginal: russe",
+            ("Revision 1 to Document 27", "revision", "Document 27", "2012-11-17", "russe"),
+        ),
+        (
+            "Addendum 1 au\nDocument 67-F\n30 novembre 2012\nOriginal: anglais",
+            ("Addendum 1 to Document 67", "addendum", "Document 67", "2012-11-30", "anglais"),
+        ),
+        (
+            "Revisión 1 al\nDocumento 27-S\n17 de noviembre de 2012\nOriginal: ruso",
+            ("Revision 1 to Document 27", "revision", "Document 27", "2012-11-17", "ruso"),
+        ),
+        (
+            "Documento 29-S\n2 de agosto de 2012\nOriginal: español",
+            ("Document 29", "contribution", "", "2012-08-02", "español"),
+        ),
+    ],
+    ids=["french-revision", "french-addendum", "spanish-revision", "spanish-document"],
+)
+def test_the_header_reads_french_and_spanish_documents(first_page, expected):
+    header = parse_header(first_page)
+    assert (
+        header.symbol,
+        header.kind,
+        header.base_symbol,
+        str(header.date),
+        header.language,
+    ) == expected

@@ -118,6 +118,9 @@ def test_article_heading_gives_the_article_and_its_title():
         ("DRAFT RESOLUTION [EUR/A25-1]", "[EUR/A25-1]", ""),
         ("MOD RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
         ("RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
+        ("PROJET DE NOUVELLE RÉSOLUTION [ARB-1]", "[ARB-1]", ""),
+        ("MOD RÉSOLUTION 130 (Rév. Guadalajara, 2010)", "130", "(Rév. Guadalajara, 2010)"),
+        ("PROYECTO DE NUEVA RESOLUCIÓN [ARB-1]", "[ARB-1]", ""),
     ],
 )
 def test_reads_resolutions(line, resolution, title):
@@ -323,3 +326,29 @@ def test_a_table_row_standing_for_several_proposals():
     ]
     assert {p.reasons for p in proposals[:2]} == {"Shared."}
     assert {p.text for p in proposals[2:]} == {"Internet governance…"}
+
+
+def test_a_resolution_named_in_the_text_is_not_its_heading():
+    text = (
+        "MOD\tPRG/29/5\n5\t1.3\tMember States shall take into account\n"
+        "Resolution 130 (Rev. Guadalajara, 2010) when applying these Regulations.\n"
+        "Reasons:\tConsistency.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.provision, proposal.resolution) == ("1.3", "")
+    assert proposal.text.endswith(
+        "Resolution 130 (Rev. Guadalajara, 2010) when applying these Regulations."
+    )
+
+
+def test_a_spanish_article_heading_is_read():
+    text = (
+        "ADD\tRUS/27/7\nARTÍCULO 3A\nInternet\n31A\t3A.1\tLos Estados Miembros…\n"
+        "Motivos:\tAgenda de Túnez.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.article, proposal.article_title, proposal.provision) == (
+        "3A",
+        "Internet",
+        "3A.1",
+    )
