@@ -33,6 +33,10 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: int = 100
     conversion_seconds: int = 120
+    # Elements open inside one another in an HTML page. Real pages nest a few dozen deep;
+    # the HTML parser's time grows with the square of the depth, in C code that a time
+    # limit cannot interrupt (20,000 deep: a second; a million: most of an hour).
+    max_html_depth: int = 2000
 
 
 @dataclass
@@ -57,7 +61,7 @@ def extract_raw(data: bytes, kind: str, limits: Limits) -> Extracted:
     if kind == DOCX:
         return extract_docx(data, limits)
     if kind == HTML:
-        return extract_html(data)
+        return extract_html(data, limits)
     if kind == TEXT:
         text = readable_text(data)
         if text.count("\f") >= limits.max_pages:
@@ -244,10 +248,16 @@ def body_blocks(container):
             yield from body_blocks(child)
 
 
-def extract_html(data: bytes) -> Extracted:
+def extract_html(data: bytes, limits: Limits) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(readable_text(data))
+    text = readable_text(data)
+    if html_depth_over(text, limits.max_html_depth):
+        raise MalformedDocument(
+            f"The HTML nests elements over {limits.max_html_depth} deep, which no real "
+            "page does: refused."
+        )
+    tree = LexborHTMLParser(text)
     for node in tree.css("script, style, noscript"):
         node.decompose()
     tables = []
@@ -270,6 +280,33 @@ def extract_html(data: bytes) -> Extracted:
     body = tree.body or tree.root
     text = body.text(separator="\n", strip=False) if body is not None else ""
     return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
+# Elements that never hold others, or whose end tag a page may leave out (the next one
+# closes them): neither deepens the nesting.
+NOT_NESTING = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
+})  # fmt: skip
+
+
+def html_depth_over(text: str, limit: int) -> bool:
+    """Whether elements open inside one another deeper than `limit`, counted from the
+    tags alone (cheap, and before the parser sees the page)."""
+    depth = 0
+    for closing, name, self_closing in TAG.findall(text):
+        if self_closing or name.lower() in NOT_NESTING:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 
 def closest(node, tags: tuple[str, ...]):

@@ -363,3 +363,13 @@ def test_the_header_reads_french_and_spanish_documents(first_page, expected):
         str(header.date),
         header.language,
     ) == expected
+
+
+def test_html_nested_deeper_than_any_real_page_is_refused_before_parsing():
+    limits = Limits(max_html_depth=50)
+    assert read(html_bytes("<div>" * 50 + "<p>" * 500 + "MOD PRG/29/1"), limits).pages
+    with pytest.raises(MalformedDocument, match="nests elements over 50 deep"):
+        read(html_bytes("<div>" * 51 + "MOD PRG/29/1"), limits)
+    # Closed elements, empty ones and self-closing ones do not add up.
+    flat = "<div><span>x</span></div><br><img src=a><x/>" * 1000
+    assert read(html_bytes(flat), limits).pages

@@ -19,6 +19,7 @@ from .documents import (
     pdf_bytes,
     xml_bomb_docx,
     zip_bomb_docx,
+    zip_member_damaged,
 )
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -191,6 +192,17 @@ BAD_INPUT = {
         lambda: b"MZ\x90\x00" + b"\x00" * 300,
         IngestStatus.FAILED,
         "executable",
+    ),
+    # A million nested elements would hold the HTML parser for most of an hour.
+    "HTML nested a million deep": (
+        lambda: html_bytes("<div>" * 1_000_000 + "MOD RUS/27/7"),
+        IngestStatus.FAILED,
+        "nests elements over 2000 deep",
+    ),
+    "damaged DOCX": (
+        lambda: zip_member_damaged(docx_bytes(REVISION_27), "word/document.xml"),
+        IngestStatus.FAILED,
+        "damaged",
     ),
 }
 
