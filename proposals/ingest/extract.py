@@ -33,9 +33,9 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: int = 100
     conversion_seconds: int = 120
-    # Elements open inside one another in an HTML page. Real pages nest a few dozen deep;
-    # the HTML parser's time grows with the square of the depth, in C code that a time
-    # limit cannot interrupt (20,000 deep: a second; a million: most of an hour).
+    # Block elements open inside one another in an HTML page. Real pages nest a few dozen
+    # deep; the HTML parser's time grows with the square of the depth, in C code that a
+    # time limit cannot interrupt (20,000 deep: a second; a million: most of an hour).
     max_html_depth: int = 2000
 
 
@@ -254,8 +254,8 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     text = readable_text(data)
     if html_depth_over(text, limits.max_html_depth):
         raise MalformedDocument(
-            f"The HTML nests elements over {limits.max_html_depth} deep, which no real "
-            "page does: refused."
+            f"The HTML nests block elements over {limits.max_html_depth} deep, which no "
+            "real page does: refused."
         )
     tree = LexborHTMLParser(text)
     for node in tree.css("script, style, noscript"):
@@ -283,22 +283,23 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
 
 
 TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
-# Elements that never hold others, or whose end tag a page may leave out (the next one
-# closes them): neither deepens the nesting.
-NOT_NESTING = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
-    "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
+# The elements whose depth costs the parser time: each block that opens checks the open
+# elements for a paragraph to close. Inline ones (font, span, b, a), which old pages often
+# leave open, cost nothing and are not counted.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
+    "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup",
+    "h1", "h2", "h3", "h4", "h5", "h6", "listing", "main", "menu", "nav", "ol", "pre",
+    "section", "summary", "ul",
 })  # fmt: skip
 
 
 def html_depth_over(text: str, limit: int) -> bool:
-    """Whether elements open inside one another deeper than `limit`, counted from the
-    tags alone (cheap, and before the parser sees the page)."""
+    """Whether block elements open inside one another deeper than `limit`, counted from
+    the tags alone (cheap, and before the parser sees the page)."""
     depth = 0
     for closing, name, self_closing in TAG.findall(text):
-        if self_closing or name.lower() in NOT_NESTING:
+        if self_closing or name.lower() not in BLOCKS:
             continue
         if closing:
             depth = max(depth - 1, 0)

@@ -49,7 +49,7 @@ DATE = re.compile(
 )
 # Either end of a range of days, the conference's own dates: "Dubai, 3-14 December 2012",
 # "Busan, 20 October – 7 November 2014", "28 December 2012 – 7 January 2013".
-DATE_RANGE_END = re.compile(r"\d(?:[ \t]+[A-Za-z]+)?[ \t]*[-\u2013\u2014][ \t]*$")
+DATE_RANGE_END = re.compile(r"\d(?:[ \t]+(?:de[ \t]+)?[^\W\d_]+)?[ \t]*[-\u2013\u2014][ \t]*$")
 DATE_RANGE_START = re.compile(r"^[ \t]*[-\u2013\u2014]")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"

@@ -197,7 +197,7 @@ BAD_INPUT = {
     "HTML nested a million deep": (
         lambda: html_bytes("<div>" * 1_000_000 + "MOD RUS/27/7"),
         IngestStatus.FAILED,
-        "nests elements over 2000 deep",
+        "nests block elements over 2000 deep",
     ),
     "damaged DOCX": (
         lambda: zip_member_damaged(docx_bytes(REVISION_27), "word/document.xml"),
