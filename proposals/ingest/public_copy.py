@@ -24,10 +24,17 @@ EMPTY_APP = (
 )
 PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
 # Word's "Save as Web Page" keeps the document's properties (author, company) in XML
-# inside conditional comments, and a tracked change's author in cite="mailto:…".
+# inside conditional comments, a tracked change's author in cite="mailto:…", and a
+# formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 XML_ISLAND = re.compile(r"<xml\b.*?</xml\s*>", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+WORD_STYLE = re.compile(
+    r"""mso-[\w-]+\s*:(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^;"'}>])*;?""", re.IGNORECASE
+)
+# Word's comments: their authors, and their text, are part of the page, which nothing
+# here can take apart reliably.
+WORD_COMMENTS = re.compile(r"mso-(?:comment-|element:\s*comment)", re.IGNORECASE)
 IDENTIFYING_META = re.compile(
     r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
     r"copyright|company|last-modified-by)[^>]*>",
@@ -60,11 +67,13 @@ def public_copy(data: bytes, kind: str) -> bytes | None:
     return None
 
 
-def html_without_metadata(data: bytes) -> bytes:
+def html_without_metadata(data: bytes) -> bytes | None:
     # Decoded first: in UTF-16 the tags are not the bytes the patterns look for. The copy
     # keeps the original's encoding, which its own <meta charset> may state.
     text = decode_text(data)
-    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, IDENTIFYING_META):
+    if WORD_COMMENTS.search(text):
+        return None
+    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE, IDENTIFYING_META):
         text = pattern.sub("", text)
     return text.encode(text_encoding(data))
 

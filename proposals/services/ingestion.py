@@ -644,18 +644,25 @@ def store_by_hash(folder: str, data: bytes) -> tuple[str, str]:
     return digest, name
 
 
+# Where make_public_copy stores its copies (store_by_hash); a curator's upload goes to
+# public/<its file name>.
+MADE_PUBLIC_COPY = re.compile(r"^public/[0-9a-f]{2}/[0-9a-f]{64}$")
+
+
 def make_public_copy(document: Document, data: bytes, kind: str) -> None:
-    """The metadata-free copy the public gets, made once per document. It is stored
-    under its own hash, not the original's: the original's hash could identify the copy,
-    and so who passed it on. A kind that cannot be cleaned gets no public file."""
-    if document.public_file and default_storage.exists(document.public_file.name):
+    """The metadata-free copy the public gets. It is stored under its own hash, not the
+    original's: the original's hash could identify the copy, and so who passed it on.
+    Made again at every ingest, so that "Ingest again" replaces a copy that an earlier,
+    less thorough cleaner made (the same copy changes nothing), and withdraws it when
+    the document can no longer be cleaned. A file a curator put there is left alone."""
+    current = document.public_file.name if document.public_file else ""
+    if current and not MADE_PUBLIC_COPY.match(current):
         return
     copy = public_copy(data, kind)
-    if copy is None:
-        return
-    _, name = store_by_hash("public", copy)
-    Document.objects.filter(pk=document.pk).update(public_file=name)
-    document.public_file = name
+    name = store_by_hash("public", copy)[1] if copy is not None else ""
+    if name != current:
+        Document.objects.filter(pk=document.pk).update(public_file=name)
+        document.public_file = name
 
 
 # --- Linking and saving ----------------------------------------------------------------

@@ -291,6 +291,48 @@ def test_the_public_copy_is_not_named_after_the_originals_hash(receive):
     assert document.public_file.name == name
 
 
+def test_ingesting_again_replaces_a_public_copy_an_earlier_cleaner_left_identifying(receive):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    page = (
+        b"<html><head><!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>Jane Insider"
+        b"</o:Author></o:DocumentProperties></xml><![endif]--></head><body><p>Document 89-E</p>"
+        b"<p>MOD RUS/89/1</p><p>5 1.3 Text.</p><p>Reasons: Why.</p></body></html>"
+    )
+    document, _ = receive(page, origin="leaked")
+    clean = document.public_file.name
+    # As an earlier cleaner, which kept Word's document properties, left it.
+    stale = "public/00/" + "0" * 64
+    default_storage.save(stale, ContentFile(page))
+    Document.objects.filter(pk=document.pk).update(public_file=stale)
+    run = document_ingest(run=document_reingest(document=document))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    document.refresh_from_db()
+    assert document.public_file.name == clean
+    assert b"Jane Insider" not in document.public_file.read()
+    # A copy a curator made by hand and uploaded is theirs.
+    Document.objects.filter(pk=document.pk).update(public_file="public/cleaned-by-hand.html")
+    document_ingest(run=document_reingest(document=document))
+    document.refresh_from_db()
+    assert document.public_file.name == "public/cleaned-by-hand.html"
+
+
+def test_a_word_web_page_with_comments_gets_no_public_copy(receive):
+    page = (
+        b"<html><body><p>Document 89-E</p><p>MOD RUS/89/1</p><p>5 1.3 Text.<a "
+        b"style='mso-comment-reference:JI_1'>[JI1]</a></p><p>Reasons: Why.</p>"
+        b"<div style='mso-element:comment-list'><p>Jane Insider: ask Ghana first.</p></div>"
+        b"</body></html>"
+    )
+    document, run = receive(page, origin="leaked")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert Proposal.objects.filter(document=document, number="RUS/89/1").exists()
+    assert not document.public_file
+
+
 def test_official_documents_need_no_public_copy(receive):
     document, _ = receive(docx_bytes(REVISION_27), origin="official")
     assert not document.public_file
@@ -519,12 +561,14 @@ def test_a_word_web_page_loses_its_document_properties_and_change_authors():
         b"<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>Jane Insider</o:Author>"
         b"<o:Company>Ministry of Posts</o:Company></o:DocumentProperties></xml><![endif]-->"
         b'</head><body><p>MOD RUS/89/1</p><ins cite="mailto:Jane%20Insider" '
-        b'datetime="2012-11-02T10:00">new words</ins></body></html>'
+        b'datetime="2012-11-02T10:00">new words</ins><span style=\'color:red;'
+        b'mso-prop-change:"Jane Insider" 20121102T1000;font-size:10pt\'>x</span></body></html>'
     )
     copy = public_copy(page, "html")
     for trace in (b"Jane", b"Ministry", b"Microsoft Word", b"2012-11-02"):
         assert trace not in copy
     assert b"<p>MOD RUS/89/1</p>" in copy and b"<ins>new words</ins>" in copy
+    assert b"<span style='color:red;font-size:10pt'>x</span>" in copy
 
 
 def test_a_pdf_whose_structure_is_too_damaged_to_rewrite_gets_no_public_copy():
