@@ -137,7 +137,12 @@ class IngestRun(models.Model):
     proposals_to_review = models.PositiveIntegerField(default=0)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds spent per step.")
     error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker started it.")
+    retries = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Of those starts, how many were retries after database trouble (the task's "
+        "own count); the others followed a worker that stopped.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from delegations.models import MemberState, RegionalGroup
@@ -418,18 +419,22 @@ def ingest_locked(run: IngestRun, limits: Limits | None, retries: int) -> Ingest
             status=IngestStatus.RUNNING,
             started_at=timezone.now(),
             attempts=F("attempts") + 1,
+            # The count is in the task's message, which runs_resume's re-send starts
+            # afresh: the run keeps the highest it has seen.
+            retries=Greatest(F("retries"), Value(retries)),
             step=FIRST_STEP,
         )
         run.refresh_from_db()
         if not claimed:
             return run
-        # Starts that were not the task's retries are redeliveries after a worker died
-        # (out of memory, killed): a document that keeps killing workers is given up on
-        # instead of looping forever. Retries after database trouble have their own cap.
-        if run.attempts - retries > settings.INGEST_MAX_ATTEMPTS:
+        # Starts that were not the task's retries followed a worker that died (out of
+        # memory, killed): a document that keeps killing workers is given up on instead
+        # of looping forever. Retries after database trouble have their own cap.
+        if run.attempts - run.retries > settings.INGEST_MAX_ATTEMPTS:
+            stopped = run.attempts - run.retries - 1
             error = (
-                f"Ingesting this document was started {run.attempts - 1 - retries} times and never "
-                "finished: its worker stopped each time."
+                f"Ingesting this document was started {stopped} times and never finished: "
+                "its worker stopped each time."
             )
             return run_finish(run, IngestStatus.FAILED, error)
         Document.objects.filter(pk=run.document_id).update(ingest_status=IngestStatus.RUNNING)

@@ -491,6 +491,26 @@ def test_retries_after_database_trouble_do_not_count_as_dying_workers(receive, s
     assert run.status == IngestStatus.SUCCEEDED, run.error
 
 
+def test_a_run_sent_again_after_retries_does_not_count_them_as_dying_workers(receive, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals.services.ingestion import runs_resume
+
+    settings.INGEST_MAX_ATTEMPTS = 2
+    _, run = receive(b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tT.\nReasons:\tR.\n")
+    # One start and two retries after database trouble, then the worker vanished; the
+    # re-sent task's message counts no retries.
+    long_ago = timezone.now() - timedelta(hours=1)
+    IngestRun.objects.filter(pk=run.pk).update(
+        status=IngestStatus.RUNNING, attempts=3, retries=2, started_at=long_ago
+    )
+    assert runs_resume() == 1
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.retries) == (IngestStatus.SUCCEEDED, 4, 2), run.error
+
+
 def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on_commit_callbacks):
     from proposals.services.ingestion import document_reingest
 
