@@ -82,14 +82,25 @@ class UploadForm(forms.Form):
         return file
 
 
+class DocumentAdminForm(forms.ModelForm):
+    def clean_public_file(self):
+        # A file past the limit arrives empty (itutracker/uploads.py): refused by its size.
+        file = self.cleaned_data["public_file"]
+        if file and (refusal := size_refusal(file.size)):
+            raise forms.ValidationError(refusal)
+        return file
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentAdminForm
     list_display = ["symbol", "conference", "kind", "origin", "date", "ingest_status"]
     list_filter = ["conference", "kind", "origin", "ingest_status"]
     list_select_related = ["conference"]
     search_fields = ["symbol", "title", "source_line", "sha256"]
     autocomplete_fields = ["base_document"]
-    readonly_fields = ["sha256", "file_type", "page_count", "created_at", "updated_at"]
+    # The original stays as received, under its hash; new files come through the upload.
+    readonly_fields = ["file", "sha256", "file_type", "page_count", "created_at", "updated_at"]
     inlines = [DocumentIntakeInline, IngestRunInline]
     change_list_template = "admin/proposals/document/change_list.html"
     actions = ["ingest_again"]

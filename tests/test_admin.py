@@ -96,3 +96,30 @@ def test_an_oversize_upload_is_refused_on_the_form_and_nothing_is_kept(curator, 
     assert "The file is 4.9\xa0KB; the limit is 1000\xa0bytes." in response.content.decode()
     assert Document.objects.count() == documents
     assert set(Path(settings.MEDIA_ROOT).rglob("*")) == files
+
+
+def test_an_oversize_public_copy_is_refused_on_the_document_form(curator, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import Document
+
+    document = Document.objects.filter(origin="leaked").exclude(public_file="").first()
+    url = reverse("admin:proposals_document_change", args=[document.pk])
+    page = curator.get(url)
+    form = page.context["adminform"].form
+    # The form as the page shows it (files aside), with its inlines left as they are.
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None and not hasattr(value, "url")
+    }
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    settings.INGEST_MAX_BYTES = 1000
+    data["public_file"] = SimpleUploadedFile("cleaned.pdf", b"%PDF-1.4\n" + b"x" * 5000)
+    response = curator.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "The file is 4.9\xa0KB; the limit is 1000\xa0bytes." in response.content.decode()
+    document.refresh_from_db()
+    assert document.public_file.size > 0
