@@ -7,10 +7,12 @@ capped while it is read.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,6 +116,11 @@ def fetch(
             PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
         )
         connection = connection_class(host, address, port=port, timeout=left(deadline, url))
+        # Each read has its own timeout; this bounds them all, headers included, however
+        # slowly a server sends them.
+        watchdog = threading.Timer(left(deadline, url), cut_off, args=[connection])
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request("GET", request_target(parts), headers=request_headers(parts))
             response = connection.getresponse()
@@ -125,14 +132,26 @@ def fetch(
                 continue
             if response.status != 200:
                 raise IngestError(f"{url} answered HTTP {response.status}.")
-            return Fetched(data=read_body(response, connection, url, max_bytes, deadline), url=url)
-        except TimeoutError:
-            raise IngestError(f"Fetching {url} took too long; it was stopped.") from None
+            data = read_body(response, connection, url, max_bytes, deadline)
+            # Cut off at the deadline, headers or a body of no stated length can look whole.
+            left(deadline, url)
+            return Fetched(data=data, url=url)
         except (OSError, http.client.HTTPException) as error:
+            if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+                raise IngestError(f"Fetching {url} took too long; it was stopped.") from None
             raise IngestError(f"Could not fetch {url}: {error}.") from None
         finally:
+            watchdog.cancel()
             connection.close()
     raise FetchRefused(f"More than {max_redirects} redirects.")
+
+
+def cut_off(connection) -> None:
+    """Shut the connection's socket, which ends a read waiting on it."""
+    sock = getattr(connection, "socket", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def left(deadline: float, url: str) -> float:

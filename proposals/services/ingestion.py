@@ -392,10 +392,11 @@ def document_lock(document_id: int):
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [INGEST_LOCK_SPACE, document_id])
-        (locked,) = cursor.fetchone()
+    locked = False
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [INGEST_LOCK_SPACE, document_id])
+            (locked,) = cursor.fetchone()
         yield locked
     finally:
         if locked:

@@ -35,6 +35,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.hosts.append(self.headers["Host"])
+        if self.path == "/drip-headers.txt":  # the headers a byte at a time
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            for byte in b"X-Slow: " + b"x" * 100:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         if self.path == "/drip.txt":  # a byte at a time, each well within a read timeout
             self.send_response(200)
             self.end_headers()
@@ -126,11 +133,12 @@ def test_a_body_cut_short_is_an_error_not_a_document(server):
         )
 
 
-def test_a_server_sending_a_byte_at_a_time_is_stopped_at_the_deadline(server):
+@pytest.mark.parametrize("path", ["/drip.txt", "/drip-headers.txt"])
+def test_a_server_sending_a_byte_at_a_time_is_stopped_at_the_deadline(server, path):
     started = time.monotonic()
     with pytest.raises(IngestError, match="took too long"):
         fetch(
-            f"{server}/drip.txt",
+            f"{server}{path}",
             allowed_hosts={"localhost"},
             max_bytes=10_000,
             address_allowed=local,
