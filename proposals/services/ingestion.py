@@ -19,6 +19,8 @@ from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
@@ -51,7 +53,13 @@ from ..ingest.parse import (
 )
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
-from .proposals import proposal_apply, proposals_create, proposals_revise, version_order
+from .proposals import (
+    differs,
+    proposal_apply,
+    proposals_create,
+    proposals_revise,
+    version_order,
+)
 
 log = logging.getLogger(__name__)
 
@@ -834,6 +842,7 @@ def save_proposals(
         .select_related("document")
         .prefetch_related("sponsorships", "topics")
     }
+    curated = edited_by_curators([*own.values(), *current.values()])
     review, new, found, revisions, earlier = [], [], [], [], []
     for item in parsed:
         problems = list(item.problems)
@@ -887,9 +896,14 @@ def save_proposals(
         elif proposal.published and not publish:
             # What the public reads stays as a curator published it until one has looked
             # at this doubtful reading: only where the file puts it and the doubts change.
-            kept = ("conference", "number", "document", "page", "parse_confidence", "source")
-            doubt = "; ".join([*problems, "the published text is kept until this is checked"])
-            found.append((proposal, {**{k: facts[k] for k in kept}, "review_reasons": doubt}))
+            problems.append("the published text is kept until this is checked")
+            found.append((proposal, placement_only(facts, problems)))
+        elif proposal.pk in curated and (changed := reads_differently(proposal, facts)):
+            # A curator's correction is not undone by reading the file again: the
+            # difference goes to review instead.
+            problems.append(f"a curator edited it; the file reads differently: {changed}")
+            publish = False
+            found.append((proposal, placement_only(facts, problems)))
         else:
             found.append((proposal, facts))
         if not publish:
@@ -915,6 +929,39 @@ def save_proposals(
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
     return review
+
+
+# What a proposal says, as against where the file puts it (its document and page).
+CONTENT_FIELDS = ("action", "provision", "text", "reasons", "proposers_as_stated")
+
+
+def placement_only(facts: dict, problems: list[str]) -> dict:
+    """Of what a reading says about a row, only where the file puts it, how sure the
+    reading is and what is in doubt: the row's content stays as it is."""
+    kept = ("conference", "number", "document", "page", "parse_confidence", "source")
+    return {**{name: facts[name] for name in kept}, "review_reasons": "; ".join(problems)}
+
+
+def reads_differently(proposal: Proposal, facts: dict) -> str:
+    """The content fields in which this reading differs from the row, named, or ""."""
+    return ", ".join(
+        name.replace("_", " ")
+        for name in CONTENT_FIELDS
+        if facts[name] not in ("", None) and differs(proposal, name, facts[name])
+    )
+
+
+def edited_by_curators(proposals: list[Proposal]) -> set[int]:
+    """Which of these proposals a curator has changed in the admin (its change history),
+    in one query."""
+    if not proposals:
+        return set()
+    edited = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal),
+        action_flag=CHANGE,
+        object_id__in=[str(proposal.pk) for proposal in proposals],
+    ).values_list("object_id", flat=True)
+    return {int(pk) for pk in edited}
 
 
 def fit(model, field: str, value: str) -> str:

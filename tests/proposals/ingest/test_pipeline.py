@@ -839,3 +839,43 @@ def test_a_run_left_running_by_a_worker_long_gone_is_sent_again(receive, setting
     run.refresh_from_db()
     assert (run.status, run.attempts) == (IngestStatus.SUCCEEDED, 2)
     assert Proposal.objects.get().number == "RUS/88/1"
+
+
+def test_ingesting_again_keeps_a_curators_correction_and_asks_for_review(
+    receive, django_user_model
+):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(docx_bytes(ORIGINAL_27))
+    proposal = Proposal.objects.get(number="RUS/27/7")
+    # Read again with nobody's edits in between: nothing changes, nothing to review.
+    run = document_ingest(run=document_reingest(document=document))
+    assert (run.status, run.proposals_updated) == (IngestStatus.SUCCEEDED, 0)
+    # A curator corrects the text in the admin, which records the change.
+    Proposal.objects.filter(pk=proposal.pk).update(text="The corrected wording.")
+    LogEntry.objects.create(
+        user=django_user_model.objects.create_user("curator"),
+        content_type=ContentType.objects.get_for_model(Proposal),
+        object_id=str(proposal.pk),
+        object_repr=str(proposal),
+        action_flag=CHANGE,
+    )
+    run = document_ingest(run=document_reingest(document=document))
+    assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
+    proposal.refresh_from_db()
+    assert (proposal.text, proposal.published) == ("The corrected wording.", True)
+    assert "a curator edited it; the file reads differently: text" in proposal.review_reasons
+
+
+def test_ingesting_again_restores_what_the_file_says_where_no_curator_edited(receive):
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(docx_bytes(ORIGINAL_27))
+    Proposal.objects.filter(number="RUS/27/7").update(text="Damaged outside the admin.")
+    run = document_ingest(run=document_reingest(document=document))
+    assert run.status == IngestStatus.SUCCEEDED
+    proposal = Proposal.objects.get(number="RUS/27/7")
+    assert proposal.text == "An earlier wording of the Internet article."
