@@ -26,6 +26,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from delegations.models import MemberState, RegionalGroup
 
@@ -293,8 +294,6 @@ def run_ingest_after_commit(run: IngestRun) -> None:
 def run_send(run_id: int) -> bool:
     """Send run `run_id` to the workers. With the broker down, the run stays queued and
     runs_resume sends it again: what arrived is kept either way."""
-    from kombu.exceptions import OperationalError as BrokerUnavailable
-
     # Imported here: tasks import this module.
     from ..tasks import ingest_document
 
@@ -500,10 +499,6 @@ def is_transient(problem: Exception) -> bool:
     return code is None or code.startswith(TRANSIENT_SQLSTATES)
 
 
-# What save_proposals counts on the run as it goes.
-SAVE_COUNTS = ("proposals_created", "proposals_updated", "proposals_to_review")
-
-
 def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, str]:
     document = run.document
     with progress.step(FIRST_STEP, announce=False), document.file.open("rb") as stored:
@@ -535,16 +530,11 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
             item.problems.append(elsewhere)
     run.proposals_found = len(parsed)
 
-    with progress.step("link and save"):
-        counted = {name: getattr(run, name) for name in SAVE_COUNTS}
-        try:
-            with transaction.atomic():
-                review = save_proposals(run, document, parsed, header)
-        except BaseException:
-            # Rolled back: the run must not count writes that did not happen.
-            for name, value in counted.items():
-                setattr(run, name, value)
-            raise
+    with progress.step("link and save"), transaction.atomic():
+        review, counts = save_proposals(document, parsed, header)
+    # Counted only once saved: a rolled-back save must not count writes that never were.
+    for name, count in counts.items():
+        setattr(run, name, count)
 
     with progress.step("index"):
         search.index_documents(Document.objects.filter(pk=document.pk))
@@ -821,9 +811,10 @@ class Linker:
 
 
 def save_proposals(
-    run: IngestRun, document: Document, parsed: list[ParsedProposal], header: Header
-) -> list[str]:
-    """Link and save every parsed proposal; return what needs a curator's eye."""
+    document: Document, parsed: list[ParsedProposal], header: Header
+) -> tuple[list[str], dict[str, int]]:
+    """Link and save every parsed proposal; return what needs a curator's eye, and the
+    run's counts of proposals created, updated and to review."""
     linker = Linker(document, parsed)
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
@@ -844,6 +835,7 @@ def save_proposals(
     }
     curated = edited_by_curators([*own.values(), *current.values()])
     review, new, found, revisions, earlier = [], [], [], [], []
+    to_review = updated = 0
     for item in parsed:
         problems = list(item.problems)
         if len(item.number) > Proposal._meta.get_field("number").max_length:
@@ -907,14 +899,14 @@ def save_proposals(
         else:
             found.append((proposal, facts))
         if not publish:
-            run.proposals_to_review += 1
+            to_review += 1
             review.append(f"{item.number}: {'; '.join(problems)}")
     # Before the proposals, which point to them.
     linker.save_provisions()
     written = []
     for proposal, facts in found:
         _, changed = proposal_apply(proposal, index=False, savepoint=False, **facts)
-        run.proposals_updated += int(changed)
+        updated += int(changed)
         if changed:
             written.append(proposal.pk)
     written += [row.pk for row in proposals_create(new, index=False)]
@@ -923,12 +915,15 @@ def save_proposals(
         older = [facts for _, facts in earlier]
         later = places_before(document, [current for current, _ in earlier])
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
-    run.proposals_created = len(new) + len(earlier)
-    # A new version of a proposal counts as an update of it.
-    run.proposals_updated += len(revisions)
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
-    return review
+    counts = {
+        "proposals_created": len(new) + len(earlier),
+        # A new version of a proposal counts as an update of it.
+        "proposals_updated": updated + len(revisions),
+        "proposals_to_review": to_review,
+    }
+    return review, counts
 
 
 # What a proposal says, as against where the file puts it (its document and page).
