@@ -182,7 +182,7 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
 
     pages: list[list[str]] = [[]]
     tables: list[tuple[int, Table]] = []
-    for block in body_blocks(document.element.body):
+    for block in own_children(document.element.body, qn("w:p"), qn("w:tbl")):
         if block.tag == qn("w:p"):
             pages[-1].append(paragraph_text(block))
             if any(br.get(qn("w:type")) == "page" for br in block.iter(qn("w:br"))):
@@ -218,34 +218,21 @@ def paragraph_text(paragraph) -> str:
     )
 
 
-def own_children(element, tag: str):
-    """The children of `element` with `tag`, also those wrapped in a content control or
-    custom XML, but not those of a table nested inside it."""
+def own_children(element, *tags: str):
+    """The children of `element` with one of `tags`, in order, also those wrapped in a
+    content control (w:sdt, which templates use) or in custom XML, but not those of a
+    table nested inside it: the body's paragraphs and tables, a table's rows, a row's
+    cells."""
     from docx.oxml.ns import qn
 
     for child in element.iterchildren():
-        if child.tag == tag:
+        if child.tag in tags:
             yield child
         elif child.tag == qn("w:sdt"):
             for content in child.iterchildren(qn("w:sdtContent")):
-                yield from own_children(content, tag)
+                yield from own_children(content, *tags)
         elif child.tag == qn("w:customXml"):
-            yield from own_children(child, tag)
-
-
-def body_blocks(container):
-    """The paragraphs and tables of the body in order, including those wrapped in a
-    content control (w:sdt, which templates use) or in custom XML."""
-    from docx.oxml.ns import qn
-
-    for child in container.iterchildren():
-        if child.tag in (qn("w:p"), qn("w:tbl")):
-            yield child
-        elif child.tag == qn("w:sdt"):
-            for content in child.iterchildren(qn("w:sdtContent")):
-                yield from body_blocks(content)
-        elif child.tag == qn("w:customXml"):
-            yield from body_blocks(child)
+            yield from own_children(child, *tags)
 
 
 def extract_html(data: bytes, limits: Limits) -> Extracted:
@@ -263,15 +250,15 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     tables = []
     # Outermost tables only, with their own rows and cells: a table inside a cell is part
     # of the cell's text (reading it again as rows of its own would repeat them).
-    for table in [t for t in tree.css("table") if closest(t, ("table",)) is None]:
+    for table in [t for t in tree.css("table") if closest(t, "table") is None]:
         rows = [
             [
                 cell.text(separator=" ", strip=True)
                 for cell in row.css("td, th")
-                if closest(cell, ("tr",)) == row
+                if closest(cell, "tr") == row
             ]
             for row in table.css("tr")
-            if closest(row, ("table",)) == table
+            if closest(row, "table") == table
         ]
         tables.append((1, rows))
         # In the page text a row is one line, as for Word tables, so the running-text
@@ -310,10 +297,10 @@ def html_depth_over(text: str, limit: int) -> bool:
     return False
 
 
-def closest(node, tags: tuple[str, ...]):
-    """The nearest ancestor of `node` with one of `tags`, or None."""
+def closest(node, tag: str):
+    """The nearest ancestor of `node` that is a `tag`, or None."""
     parent = node.parent
-    while parent is not None and parent.tag not in tags:
+    while parent is not None and parent.tag != tag:
         parent = parent.parent
     return parent
 

@@ -32,8 +32,8 @@ KINDS = {
     "addendum": "addendum", "addéndum": "addendum",
     "corrigendum": "corrigendum", "corrigéndum": "corrigendum",
 }  # fmt: skip
-KIND = r"(?:Revision|Révision|Revisión|Addendum|Addéndum|Corrigendum|Corrigéndum)"
-ADDENDUM = r"(?:Addendum|Addéndum)"
+KIND = "(?:" + "|".join(KINDS) + ")"
+ADDENDUM = "(?:" + "|".join(word for word, kind in KINDS.items() if kind == "addendum") + ")"
 TO = r"(?:to|au|al)"  # "Revision 1 to", "Révision 1 au", "Revisión 1 al"
 DOCUMENT_WORD = r"Documento?"
 DERIVED = re.compile(

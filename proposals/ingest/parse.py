@@ -213,7 +213,8 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         tail = body[reasons.end() :]
         # The cheap test first: the tail can be pages long, and ARTICLE.search tries
         # every position of it.
-        if any(word in tail.upper() for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
+        upper = tail.upper()  # once: the generator below would make it once per word
+        if any(word in upper for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
             following = (after["article"], heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
         proposal.reasons = tidy(tail)
