@@ -76,19 +76,20 @@ class UploadForm(forms.Form):
     file = forms.FileField(help_text="PDF, Word (.docx or .doc), HTML or text.")
 
     def clean_file(self):
-        file = self.cleaned_data["file"]
-        if refusal := size_refusal(file.size):
-            raise forms.ValidationError(refusal)
-        return file
+        return within_size_limit(self.cleaned_data["file"])
 
 
 class DocumentAdminForm(forms.ModelForm):
     def clean_public_file(self):
-        # A file past the limit arrives empty (itutracker/uploads.py): refused by its size.
-        file = self.cleaned_data["public_file"]
-        if file and (refusal := size_refusal(file.size)):
-            raise forms.ValidationError(refusal)
-        return file
+        return within_size_limit(self.cleaned_data["public_file"])
+
+
+def within_size_limit(file):
+    """The uploaded file, or a form error when it is over INGEST_MAX_BYTES (such a file
+    arrives empty, with its real size: itutracker/uploads.py)."""
+    if file and (refusal := size_refusal(file.size)):
+        raise forms.ValidationError(refusal)
+    return file
 
 
 @admin.register(Document)

@@ -78,7 +78,8 @@ class PinnedHTTPConnection(http.client.HTTPConnection):
         self.address = address
 
     def connect(self):
-        # Kept apart from self.sock, which http.client drops once the response owns it.
+        # Kept apart from self.sock, which http.client drops once the response owns it:
+        # cut_off needs it until the end.
         self.socket = socket.create_connection((self.address, self.port), self.timeout)
         self.sock = self.socket
 
@@ -132,10 +133,7 @@ def fetch(
                 continue
             if response.status != 200:
                 raise IngestError(f"{url} answered HTTP {response.status}.")
-            data = read_body(response, connection, url, max_bytes, deadline)
-            # Cut off at the deadline, headers or a body of no stated length can look whole.
-            left(deadline, url)
-            return Fetched(data=data, url=url)
+            return Fetched(data=read_body(response, url, max_bytes, deadline), url=url)
         except (OSError, http.client.HTTPException) as error:
             if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
                 raise IngestError(f"Fetching {url} took too long; it was stopped.") from None
@@ -179,8 +177,9 @@ def request_headers(parts: SplitResult) -> dict[str, str]:
     return {"User-Agent": "itutracker", "Host": f"{host}:{parts.port}" if parts.port else host}
 
 
-def read_body(response, connection, url: str, max_bytes: int, deadline: float) -> bytes:
-    """The body, read a piece at a time within the size cap and the deadline."""
+def read_body(response, url: str, max_bytes: int, deadline: float) -> bytes:
+    """The body, read a piece at a time within the size cap (the watchdog keeps the
+    deadline)."""
     try:
         declared = int(response.getheader("Content-Length") or 0)
     except ValueError:
@@ -188,14 +187,12 @@ def read_body(response, connection, url: str, max_bytes: int, deadline: float) -
     if declared > max_bytes:
         raise DocumentTooLarge(f"{url} is {declared} bytes; the limit is {max_bytes}.")
     body = bytearray()
-    while True:
-        connection.socket.settimeout(left(deadline, url))
-        piece = response.read1(64 * 1024)
-        if not piece:
-            break
+    while piece := response.read1(64 * 1024):
         body += piece
         if len(body) > max_bytes:
             raise DocumentTooLarge(f"{url} is over the {max_bytes} byte limit.")
+    # Cut off at the deadline, headers or a body of no stated length can look whole.
+    left(deadline, url)
     if declared and len(body) < declared:
         # The connection closed early: storing this would keep a truncated file.
         raise IngestError(f"{url} was cut short: {len(body)} of {declared} bytes arrived.")
