@@ -53,6 +53,11 @@ def index_proposals(queryset: QuerySet) -> None:
         queryset.update(search_vector=proposal_vector())
 
 
+def indexed_text(document) -> tuple[str, ...]:
+    """What a document's search vector is made of."""
+    return tuple(getattr(document, field) for field in DOCUMENT_FIELDS)
+
+
 def index_documents(queryset: QuerySet) -> None:
     if postgres():
         queryset.update(search_vector=document_vector())

@@ -511,6 +511,7 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
     with progress.step("header", announce=False), transaction.atomic():
         header = parse_header(extracted.pages[0] if extracted.pages else "")
+        indexed = (document.pk, search.indexed_text(document)) if document.search_vector else None
         document = apply_header(document, header)
         run.document = document
         document.extracted_text = "\f".join(extracted.pages)
@@ -536,8 +537,11 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
     for name, count in counts.items():
         setattr(run, name, count)
 
-    with progress.step("index"):
-        search.index_documents(Document.objects.filter(pk=document.pk))
+    # Reading the same file again leaves the text as it was: tokenizing megabytes of it
+    # again would be the dearest step of an ingest that changes nothing.
+    if indexed != (document.pk, search.indexed_text(document)):
+        with progress.step("index"):
+            search.index_documents(Document.objects.filter(pk=document.pk))
 
     if not parsed:
         return IngestStatus.NEEDS_REVIEW, "No proposals were found in this document."

@@ -523,6 +523,35 @@ def test_reingesting_a_document_twice_changes_nothing(receive, django_capture_on
     assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
 
 
+def test_reingesting_an_unchanged_document_does_not_index_its_text_again(
+    postgres, receive, django_capture_on_commit_callbacks
+):
+    """Tokenizing a document's text is the dearest step; the same text keeps its vector.
+    A document without a vector (one written before indexing) gets one."""
+    from django.contrib.postgres.search import SearchQuery
+
+    from proposals.services.ingestion import document_reingest
+
+    document, _ = receive(docx_bytes(REVISION_27))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = document_reingest(document=document)
+    run.refresh_from_db()
+    assert run.status == IngestStatus.SUCCEEDED
+    assert "index" not in run.timings
+
+    def matches():
+        return list(Document.objects.filter(search_vector=SearchQuery("internet")))
+
+    assert matches() == [document]
+    Document.objects.filter(pk=document.pk).update(search_vector=None)
+    assert matches() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        run = document_reingest(document=document)
+    run.refresh_from_db()
+    assert "index" in run.timings
+    assert matches() == [document]
+
+
 @pytest.fixture
 def topics_on():
     Topic.objects.filter(slug="spam").update(keywords="unsolicited")
