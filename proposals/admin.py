@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -57,6 +58,10 @@ class DocumentIntakeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row's name reads its document and conference; and who received it.
+        return super().get_queryset(request).select_related("document__conference", "received_by")
+
 
 class IngestRunInline(admin.TabularInline):
     model = IngestRun
@@ -68,6 +73,9 @@ class IngestRunInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document__conference")
 
 
 class UploadForm(forms.Form):
@@ -106,7 +114,8 @@ class DocumentAdmin(admin.ModelAdmin):
     change_list_template = "admin/proposals/document/change_list.html"
     actions = ["ingest_again"]
 
-    @admin.action(description="Ingest the selected documents again")
+    # Reading again rewrites proposals and public copies: for those who may change documents.
+    @admin.action(description="Ingest the selected documents again", permissions=["change"])
     def ingest_again(self, request, queryset):
         queued = 0
         for document in queryset.exclude(file=""):
@@ -125,7 +134,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def upload_view(self, request):
         """Upload a document: the same service as every other intake channel."""
         if not self.has_add_permission(request):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

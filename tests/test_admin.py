@@ -123,3 +123,58 @@ def test_an_oversize_public_copy_is_refused_on_the_document_form(curator, settin
     assert "The file is 4.9\xa0KB; the limit is 1000\xa0bytes." in response.content.decode()
     document.refresh_from_db()
     assert document.public_file.size > 0
+
+
+@pytest.fixture
+def viewer(client, django_user_model):
+    """A staff user who may only look at documents."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(user)
+    return client
+
+
+def test_a_read_only_curator_cannot_ingest_documents_again(viewer, document_factory):
+    from django.core.files.base import ContentFile
+
+    from proposals.models import IngestRun
+
+    document = document_factory()
+    document.file.save("doc29.txt", ContentFile(b"Document 29-E\n"))
+    changelist = reverse("admin:proposals_document_changelist")
+    form = viewer.get(changelist).context["action_form"]
+    assert form is None or "ingest_again" not in dict(form.fields["action"].choices)
+    viewer.post(changelist, {"action": "ingest_again", "_selected_action": [document.pk]})
+    assert not IngestRun.objects.exists()
+
+
+def test_a_read_only_curator_is_not_offered_the_upload_and_is_refused_it(viewer):
+    changelist = viewer.get(reverse("admin:proposals_document_changelist"))
+    assert reverse("admin:proposals_document_upload") not in changelist.content.decode()
+    assert viewer.get(reverse("admin:proposals_document_upload")).status_code == 403
+
+
+def test_a_documents_page_costs_the_same_queries_for_1_run_as_for_10(
+    admin_client, admin_user, document_factory, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.models import DocumentIntake, IngestRun
+
+    document = document_factory()
+    url = reverse("admin:proposals_document_change", args=[document.pk])
+
+    def arrive():
+        DocumentIntake.objects.create(document=document, channel="admin", received_by=admin_user)
+        IngestRun.objects.create(document=document)
+
+    arrive()
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(9):
+        arrive()
+    with django_assert_max_num_queries(len(one)):
+        assert admin_client.get(url).status_code == 200
