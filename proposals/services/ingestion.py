@@ -151,7 +151,7 @@ def receive_stored(
         DocumentIntake.objects.create(
             document=document,
             channel=channel,
-            original_filename=filename[:255],
+            original_filename=readable_name(filename)[:255],
             source_url=source_url,
             received_by=received_by,
         )
@@ -188,6 +188,13 @@ def document_fetch(
 
 
 DOCUMENT_LINK = re.compile(r"(?i)\.(?:pdf|docx?|html?|txt)(?:$|\?)")
+
+
+def readable_name(name: str) -> str:
+    """A file name as text a database takes. A name that is not UTF-8 (unzipped from a
+    Windows archive) reaches Python with its odd bytes escaped as lone surrogates; they
+    become replacement characters."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def sources_poll() -> dict[str, int]:
@@ -243,15 +250,30 @@ def size_refusal(size: int) -> str:
     return f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)}."
 
 
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a file offered from a folder, or IngestError saying why not: too
+    large (asked before reading, so such a file is never loaded) or unreadable (no
+    permission, removed since the folder was listed)."""
+    try:
+        if refusal := size_refusal(path.stat().st_size):
+            raise IngestError(refusal)
+        return path.read_bytes()
+    except OSError as problem:
+        raise IngestError(f"The file cannot be read: {problem.strerror or problem}.") from problem
+
+
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
     for path in document_files(folder):
-        if refusal := size_refusal(path.stat().st_size):
-            log.warning("Polling skipped %s: %s", path, refusal)
+        try:
+            data = file_bytes(path)
+        except IngestError as problem:
+            # One file a poll cannot take does not keep it from the others.
+            log.warning("Polling skipped %s: %s", path, problem)
             counts["failed"] += 1
             continue
         _, run = document_receive(
             conference=conference,
-            data=path.read_bytes(),
+            data=data,
             origin=origin,
             channel=IntakeChannel.POLL,
             filename=path.name,

@@ -9,7 +9,7 @@ from proposals.services.ingestion import (
     document_fetch,
     document_files,
     document_receive,
-    size_refusal,
+    file_bytes,
 )
 
 
@@ -32,7 +32,8 @@ class Command(BaseCommand):
         if found is None:
             known = ", ".join(Conference.objects.values_list("slug", flat=True))
             raise CommandError(f"Unknown conference {conference!r}. Known: {known}.")
-        files = list(self.files(paths))
+        # A file named twice (a folder and a file in it) is one arrival.
+        files = list({path.resolve(): path for path in self.files(paths)}.values())
         if not files and not url:
             raise CommandError("No files found at the paths given, and no --url.")
         failures = 0
@@ -45,13 +46,15 @@ class Command(BaseCommand):
                 continue
             failures += self.report(address, document, run)
         for path in files:
-            if refusal := size_refusal(path.stat().st_size):
-                self.stderr.write(f"{path}: {refusal} Skipped.")
+            try:
+                data = file_bytes(path)
+            except IngestError as problem:
+                self.stderr.write(f"{path}: {problem} Skipped.")
                 failures += 1
                 continue
             document, run = document_receive(
                 conference=found,
-                data=path.read_bytes(),
+                data=data,
                 origin=origin,
                 channel=IntakeChannel.COMMAND,
                 filename=path.name,

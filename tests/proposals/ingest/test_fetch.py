@@ -232,6 +232,32 @@ class TestIntake:
         ]
         assert sources_poll() == {"received": 1, "skipped": 0, "failed": 0}
 
+    def test_a_folder_poll_goes_past_an_unreadable_file_and_takes_a_name_not_in_utf8(
+        self, settings, tmp_path, monkeypatch
+    ):
+        import os
+        from pathlib import Path
+
+        from proposals.models import DocumentIntake
+        from proposals.services.ingestion import sources_poll
+
+        (tmp_path / "a.txt").write_bytes(DOC)
+        # A name unzipped from a Windows archive: Résumé.txt in Latin-1.
+        (tmp_path / os.fsdecode(b"R\xe9sum\xe9.txt")).write_bytes(DOC.replace(b"29", b"31"))
+        read_bytes = Path.read_bytes
+
+        def unreadable_a(path):
+            if path.name == "a.txt":  # root, as tests may run, reads past chmod 000
+                raise PermissionError(13, "Permission denied", str(path))
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", unreadable_a)
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
+        ]
+        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 1}
+        assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
+
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
         from proposals.models import Conference, DocumentIntake
         from proposals.services.ingestion import document_fetch

@@ -908,3 +908,49 @@ def test_ingesting_again_restores_what_the_file_says_where_no_curator_edited(rec
     assert run.status == IngestStatus.SUCCEEDED
     proposal = Proposal.objects.get(number="RUS/27/7")
     assert proposal.text == "An earlier wording of the Internet article."
+
+
+# --- The ingest command ---------------------------------------------------------------
+
+DOC_29 = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
+
+
+def test_the_command_reports_an_unreadable_file_and_goes_on(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "a.txt").write_bytes(DOC_29)
+    (tmp_path / "b.txt").write_bytes(DOC_29.replace(b"29", b"31"))
+    read_bytes = Path.read_bytes
+
+    def unreadable_a(path):
+        if path.name == "a.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable_a)
+    with pytest.raises(CommandError, match="1 of 2 document"):
+        call_command("ingest", str(tmp_path), conference="wcit-12", origin="leaked")
+    assert "a.txt" in capsys.readouterr().err
+    assert DocumentIntake.objects.get().original_filename == "b.txt"
+
+
+def test_the_command_takes_a_file_whose_name_is_not_utf8(tmp_path):
+    import os
+
+    from django.core.management import call_command
+
+    # A name unzipped from a Windows archive: Résumé.txt in Latin-1.
+    (tmp_path / os.fsdecode(b"R\xe9sum\xe9.txt")).write_bytes(DOC_29)
+    call_command("ingest", str(tmp_path), conference="wcit-12", origin="leaked")
+    assert DocumentIntake.objects.get().original_filename.startswith("R")
+
+
+def test_the_command_records_one_intake_for_a_file_named_twice(tmp_path):
+    from django.core.management import call_command
+
+    (tmp_path / "a.txt").write_bytes(DOC_29)
+    paths = [str(tmp_path), str(tmp_path / "a.txt")]
+    call_command("ingest", *paths, conference="wcit-12", origin="leaked")
+    assert DocumentIntake.objects.count() == 1
