@@ -184,9 +184,16 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     tables: list[tuple[int, Table]] = []
     for block in own_children(document.element.body, qn("w:p"), qn("w:tbl")):
         if block.tag == qn("w:p"):
-            pages[-1].append(paragraph_text(block))
-            if any(br.get(qn("w:type")) == "page" for br in block.iter(qn("w:br"))):
+            # A page break may open the paragraph (Ctrl+Enter before its text, and what
+            # LibreOffice writes for a .doc) or be its paragraph property.
+            if block.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None and any(
+                line.strip() for line in pages[-1]
+            ):
                 pages.append([])
+            first, *after_breaks = paragraph_text(block, page_breaks=True).split("\f")
+            pages[-1].append(first)
+            for part in after_breaks:
+                pages.append([part] if part else [])
         elif block.tag == qn("w:tbl"):
             # The table's own rows and cells: a table inside a cell is part of its text.
             rows = [
@@ -205,16 +212,26 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
 
 
-def paragraph_text(paragraph) -> str:
+def paragraph_text(paragraph, page_breaks: bool = False) -> str:
     """A Word paragraph's text, with its tabs ("MOD<tab>PRG/29/1") and its line breaks
     (Shift+Enter, which wraps a number onto a second line): they separate what they sit
     between, and dropping them would glue the words together."""
     from docx.oxml.ns import qn
 
-    separators = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+    # A non-breaking hyphen ("[ARB-1]", "WRC-15") is an element of its own in Word.
+    separators = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+    page_break = qn("w:br"), "page"
+
+    def piece(node) -> str:
+        if page_breaks and (node.tag, node.get(qn("w:type"))) == page_break:
+            return "\f"
+        return separators.get(node.tag) or node.text or ""
+
     return "".join(
-        separators.get(node.tag) or node.text or ""
-        for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
+        piece(node)
+        for node in paragraph.iter(
+            qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
+        )
     )
 
 

@@ -44,7 +44,7 @@ DERIVED = re.compile(
 DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
 # "17 November 2012", "17 novembre 2012", "17 de noviembre de 2012".
 DATE = re.compile(
-    r"\b(?P<day>\d{1,2})[ \t]+(?:de[ \t]+)?(?P<month>[^\W\d_]+)[ \t]+(?:de[ \t]+)?"
+    r"\b(?P<day>\d{1,2})(?:er)?[ \t]+(?:de[ \t]+)?(?P<month>[^\W\d_]+)[ \t]+(?:de[ \t]+)?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 # Either end of a range of days, the conference's own dates: "Dubai, 3-14 December 2012",
@@ -115,7 +115,7 @@ def source_line(text: str) -> str:
         if SOURCE_LINE_BEFORE.match(line):
             before = [candidate.strip() for candidate in lines[:index] if candidate.strip()]
             if not before or ORIGINAL.match(before[-1]) or DATE.search(before[-1]):
-                return ""
+                continue  # "European Common Proposals" is the source line, not the title
             taken = [before.pop()]
             while before and re.search(r"(?:,|\band)$", before[-1]):
                 taken.insert(0, before.pop())

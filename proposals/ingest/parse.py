@@ -46,6 +46,10 @@ ARTICLE = re.compile(
     rf"(?im)^[ \t\u00a0]*(?:{'|'.join(ARTICLE_WORDS)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
     r"[ \t\u00a0]*$"
 )
+# "CHAPTER II" (the Constitution and Convention), above an ARTICLE heading.
+CHAPTER = re.compile(
+    r"(?im)^[ \t\u00a0]*(?:CHAPTER|CHAPITRE|CAP[IÍ]TULO)[ \t\u00a0]+[IVXLC\d]+[ \t\u00a0]*$"
+)
 BLANKS = r"[ \t\u00a0]+"
 RESOLUTION = re.compile(
     # "DRAFT NEW RESOLUTION [ARB-1]", "DRAFT RESOLUTION [EUR/A25-1]", and the heading
@@ -64,11 +68,17 @@ MARGIN_AND_PROVISION = re.compile(
 )
 # The Constitution and Convention number their provisions plainly ("165", "1012"), so a
 # lone number opening the body is taken as the provision.
-PLAIN_NUMBER = re.compile(r"^[ \t\u00a0]*(?P<provision>\d{1,4}[A-Z]?)(?=[ \t\u00a0]|$)")
+PLAIN_NUMBER = re.compile(
+    r"^[ \t\u00a0]*(?P<provision>\d{1,4}[A-Z]?)(?=[ \t\u00a0]|$)"
+    # not the first digits of a frequency band ("1 300-1 350 MHz")
+    r"(?![ \t\u00a0]\d{3}(?!\d))"
+)
 # In a table cell "Reasons:" may follow the text on the same line.
 REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
-    rf"^(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?(?P<provision>{PROVISION_NUMBER}|\d+[A-Z]?)$",
+    # "CS 165", "CV 468" (the Constitution, the Convention), "Art. 5B", "No. 165"
+    rf"^(?:(?:C[SV]|RR)\.?[ \u00a0]*)?(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?"
+    rf"(?P<provision>{PROVISION_NUMBER}|\d+[A-Z]?)$",
     re.IGNORECASE,
 )
 
@@ -151,7 +161,9 @@ def parsed_from(match: re.Match, action: str, page: int) -> ParsedProposal:
 # "PP14/79(Add.1)-E", "WTDC-17/23-E"), on lines of their own or together on one.
 FURNITURE_PART = (
     r"(?:[-\u2013\u2014][ \t]*\d+[ \t]*[-\u2013\u2014]"
-    r"|[A-Z]+(?:-?\d+)?/\d+(?:\([A-Za-z]+\.?[ \t]*\d+\))*-[A-Z])"
+    r"|[A-Z]+(?:-?\d+)?/\d+(?:\([^\W\d_]+\.?[ \t]*\d+\))*-[A-Z]"
+    # the file path footer of a first page ("P:\\ENG\\ITU-T\\…\\029E.DOCX (327589)  08.11.12")
+    r"|[A-Z]:\\[^\n]*)"
 )
 PAGE_FURNITURE = re.compile(rf"^[ \t]*{FURNITURE_PART}(?:[ \t]+{FURNITURE_PART})?[ \t]*$")
 # How many lines at each end of a page can hold it.
@@ -188,6 +200,12 @@ def parse_text(pages: list[str]) -> list[ParsedProposal]:
     starts = list(PROPOSAL_START.finditer(text))
     proposals = []
     heading = None
+    # An ARTICLE heading above the first proposal heads it, as one after the reasons does.
+    intro = text[: starts[0].start()] if starts else ""
+    if any(word in intro.upper() for word in ARTICLE_WORDS) and (
+        found := list(ARTICLE.finditer(intro))
+    ):
+        heading = (found[-1]["article"], heading_title(intro[found[-1].end() :]))
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         # Pages are numbered from 1: the number of pages starting at or before the match.
@@ -217,6 +235,8 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         if any(word in upper for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
             following = (after["article"], heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
+        if chapter := CHAPTER.search(tail):
+            tail = tail[: chapter.start()]
         proposal.reasons = tidy(tail)
         body = body[: reasons.start()]
     else:
@@ -272,6 +292,7 @@ def heading_title(after_heading: str) -> str:
 # between matches instead of stopping at every single space, as [ \t]+ does (20 times
 # slower on a full page of running text).
 SPACES = re.compile("   *")
+END_RULE = re.compile(r"_{5,}")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -280,7 +301,8 @@ def tidy(text: str) -> str:
     paragraphs = [
         SPACES.sub(" ", p.replace("\t", " ")).strip() for p in PARAGRAPH_BREAK.split(text)
     ]
-    joined = "\n\n".join(p for p in paragraphs if p)
+    # "______________" ends every ITU document.
+    joined = "\n\n".join(p for p in paragraphs if p and not END_RULE.fullmatch(p))
     return "\n".join(line.strip() for line in joined.split("\n"))
 
 
@@ -311,7 +333,13 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
     header_width = 0
     for cells in rows:
         cells = [normalise(cell).strip() for cell in cells]
-        number_at = next((i for i, c in enumerate(cells) if NUMBER_ALONE.search(c)), None)
+        # The proposal's cell, not one naming a resolution after it ("Draft Resolution
+        # [EUR/10A25/2]"), when there is one.
+        with_number = [i for i, c in enumerate(cells) if NUMBER_ALONE.search(c)]
+        number_at = next(
+            (i for i in with_number if not RESOLUTION.match(cells[i])),
+            with_number[0] if with_number else None,
+        )
         if number_at is None:
             if not header_roles:
                 header_roles, header_width = column_roles(cells), len(cells)
@@ -334,8 +362,11 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
             action_match = re.search(ACTION, cells[number_at][since : match.start()])
             if action_match is None and action_at is not None:
                 action_match = ACTION_ALONE.match(cells[action_at])
-            proposal = parsed_from(match, action_match["action"] if action_match else "", page)
-            if action_match is None:
+            action = action_match["action"] if action_match else ""
+            if not action and row_proposals:  # "MOD PRG/29/1, B/30/2": one action for all
+                action = row_proposals[-1].action
+            proposal = parsed_from(match, action, page)
+            if not action:
                 proposal.problems.append("no action symbol")
             row_proposals.append(proposal)
         for proposal in row_proposals:
@@ -357,9 +388,16 @@ def read_cells(
     provision_at = next(
         (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
     )
+    resolution_at = next(
+        (i for i, c in enumerate(cells) if i not in used and RESOLUTION.match(c)), None
+    )
     if provision_at is not None:
         proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]
         used.add(provision_at)
+    elif resolution_at is not None:
+        found = RESOLUTION.match(cells[resolution_at])
+        proposal.resolution, proposal.resolution_title = found["resolution"], found["rest"].strip()
+        used.add(resolution_at)
     else:
         proposal.problems.append("no provision, article or resolution found")
 

@@ -573,13 +573,21 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
 
 def parse_all(extracted: Extracted) -> list[ParsedProposal]:
-    """Running text and tables; a number found in a table is read from the table. A number
+    """Running text and tables. A Word table's rows are lines of the page text too, so a
+    number found in both is read from the table, unless the table only names it (a table
+    of supporters, a summary) and the running text reads it with fewer doubts. A number
     the document uses more than once (option rows in a compilation, a typing slip, a
     cross-reference the parser took for a start) is saved once, from its most complete
     occurrence (the first of those), and flagged for a curator."""
     from_tables = [p for page, rows in extracted.tables for p in parse_table(rows, page)]
-    in_tables = {p.number for p in from_tables}
-    from_text = [p for p in parse_text(extracted.pages) if p.number not in in_tables]
+    table_doubts: dict[str, int] = {}
+    for proposal in from_tables:
+        doubts = len(proposal.problems)
+        table_doubts[proposal.number] = min(doubts, table_doubts.get(proposal.number, doubts))
+    from_text = parse_text(extracted.pages)
+    text_wins = {p.number for p in from_text if len(p.problems) < table_doubts.get(p.number, -1)}
+    from_text = [p for p in from_text if p.number not in table_doubts or p.number in text_wins]
+    from_tables = [p for p in from_tables if p.number not in text_wins]
     occurrences: dict[str, list[ParsedProposal]] = {}
     for proposal in from_text + from_tables:
         occurrences.setdefault(proposal.number, []).append(proposal)

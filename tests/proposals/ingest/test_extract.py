@@ -395,3 +395,74 @@ def test_html_nested_deeper_than_any_real_page_is_refused_before_parsing():
     # cost the parser nothing.
     legacy = "<div><p><font face=Arial size=2><b>x</div><br><img src=a><x/>" * 1000
     assert read(html_bytes(legacy), limits).pages
+
+
+def docx_built(build) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_non_breaking_hyphen_is_kept():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        document.add_paragraph("ADD\tARB/79A1/9")
+        heading = document.add_paragraph()
+        heading._p.append(
+            parse_xml(
+                f"<w:r {nsdecls('w')}><w:t>DRAFT NEW RESOLUTION [ARB</w:t>"
+                "<w:noBreakHyphen/><w:t>1]</w:t></w:r>"
+            )
+        )
+        document.add_paragraph("Support and assistance for Iraq")
+        document.add_paragraph("Reasons:\tAim.")
+
+    (proposal,) = parse_text(extract(docx_built(build), "docx").pages)
+    assert proposal.resolution == "[ARB-1]"
+
+
+def test_a_word_page_break_before_a_proposal_puts_it_on_the_next_page():
+    from docx.enum.text import WD_BREAK
+
+    def build(document):
+        document.add_paragraph("MOD\tPRG/29/1")
+        document.add_paragraph("5\t1.3\tText one.")
+        document.add_paragraph("Reasons:\tOne.")
+        # Ctrl+Enter before "MOD", and what LibreOffice writes for a .doc's page break:
+        # the break opens the paragraph that starts the next page.
+        opening = document.add_paragraph()
+        opening.add_run().add_break(WD_BREAK.PAGE)
+        opening.add_run("MOD\tPRG/29/2")
+        document.add_paragraph("6\t1.4\tText two.")
+        document.add_paragraph("Reasons:\tTwo.")
+
+    first, second = parse_text(extract(docx_built(build), "docx").pages)
+    assert (first.page, second.page) == (1, 2)
+
+
+# 8 -----------------------------------------------------------------------------------
+
+
+def test_a_french_header_dated_the_first_of_a_month():
+    header = parse_header(
+        "CONFÉRENCE DE PLÉNIPOTENTIAIRES (PP-14)\nBusan, 20 octobre – 7 novembre 2014\n"
+        "Addendum 1 au\nDocument 79-F\n1er octobre 2014\nOriginal: arabe\n"
+    )
+    assert str(header.date) == "2014-10-01"
+
+
+def test_a_source_line_that_itself_says_common_proposals():
+    header = parse_header(
+        "WORLD RADIOCOMMUNICATION CONFERENCE (WRC-07)\nGeneva, 22 October – 16 November 2007\n"
+        "Addendum 25 to\nDocument 10-E\n30 August 2007\nOriginal: English\n"
+        "European Common Proposals\nPROPOSALS FOR THE WORK OF THE CONFERENCE\nPart 25\n"
+    )
+    assert header.source_line == "European Common Proposals"

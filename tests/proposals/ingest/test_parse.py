@@ -352,3 +352,161 @@ def test_a_spanish_article_heading_is_read():
         "Internet",
         "3A.1",
     )
+
+
+def test_an_article_heading_before_the_first_proposal_heads_it():
+    text = (
+        "Document 29-E\nParaguay\nPROPOSALS FOR THE WORK OF THE CONFERENCE\n\n"
+        "ARTICLE 1\nPurpose and Scope of the Regulations\n\n"
+        "MOD\tPRG/29/1\n5\t1.3\tThese Regulations are established with a view to "
+        "facilitating global interconnection and interoperability of telecommunication "
+        "networks.\n\nReasons:\tGreater precision.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.article, proposal.article_title) == (
+        "1",
+        "Purpose and Scope of the Regulations",
+    )
+    assert (proposal.margin_number, proposal.provision) == ("5", "1.3")
+
+
+# 2 -----------------------------------------------------------------------------------
+
+
+def test_a_frequency_band_opening_the_text_is_not_a_provision_number():
+    # WRC proposals on the Table of Frequency Allocations open with the band.
+    text = (
+        "MOD\tEUR/9A20/1\n\n1 300-1 350 MHz\nAllocation to services\n"
+        "Region 1\tRegion 2\tRegion 3\n\nReasons:\tTo protect radar systems.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert proposal.provision == ""
+    assert proposal.text.startswith("1 300-1 350 MHz")
+
+
+# 3 -----------------------------------------------------------------------------------
+
+
+def test_a_table_of_supporters_does_not_replace_the_proposals_in_the_text():
+    from proposals.ingest.extract import Extracted
+    from proposals.services.ingestion import parse_all
+
+    page = (
+        "Document 117-E\nCITEL\nCOMMON INTER-AMERICAN PROPOSALS\n\n"
+        "ADD\tIAP/117/1\n\nDRAFT NEW RESOLUTION [IAP-1]\n\nAccess for persons with "
+        "disabilities\n\nReasons:\tTo promote accessibility.\n\n"
+        "MOD\tIAP/117/2\n\nRESOLUTION 17 (Rev. Istanbul, 2002)\n\nImplementation of "
+        "regional initiatives\n\nReasons:\tUpdating.\n\n"
+        "Proposal | Supporting Administrations\nIAP/117/1 | ARG, B, CAN, USA\n"
+        "IAP/117/2 | ARG, CAN\n"
+    )
+    supporters = [
+        ["Proposal", "Supporting Administrations"],
+        ["IAP/117/1", "ARG, B, CAN, USA"],
+        ["IAP/117/2", "ARG, CAN"],
+    ]
+    proposals = parse_all(Extracted(pages=[page], tables=[(1, supporters)]))
+    assert [(p.action, p.number, p.resolution) for p in proposals] == [
+        ("ADD", "IAP/117/1", "[IAP-1]"),
+        ("MOD", "IAP/117/2", "17"),
+    ]
+    assert proposals[0].reasons == "To promote accessibility."
+
+
+# 4 -----------------------------------------------------------------------------------
+
+
+def test_the_end_of_document_rule_is_not_part_of_the_last_reasons():
+    text = "MOD\tPRG/29/1\n5\t1.3\tThese Regulations.\n\nReasons:\tPrecision.\n\n\n______________\n"
+    (proposal,) = parse_text([text])
+    assert proposal.reasons == "Precision."
+
+
+def test_the_file_path_footer_of_the_first_page_stays_out_of_a_proposal():
+    page_one = (
+        "Document 29-E\n8 November 2012\nOriginal: Spanish\nParaguay\n"
+        "PROPOSALS FOR THE WORK OF THE CONFERENCE\n\nMOD\tPRG/29/1\n"
+        "5\t1.3\tThese Regulations are established\n\n\n"
+        "P:\\ENG\\ITU-T\\CONF-T\\WCIT12\\000\\029E.DOCX (327589)\t08.11.12\t08.11.12"
+    )
+    page_two = "- 2 -\nWCIT12/29-E\n\nwith a view to facilitating.\n\nReasons:\tPrecision.\n"
+    (proposal,) = parse_text([page_one, page_two])
+    assert proposal.text == "These Regulations are established\n\nwith a view to facilitating."
+
+
+# 5 -----------------------------------------------------------------------------------
+
+
+def test_a_chapter_heading_after_the_reasons_is_not_part_of_them():
+    text = (
+        "MOD\tB/79/1\n165\tThe General Secretariat shall…\nReasons:\tClarity.\n\n"
+        "CHAPTER II\nGeneral Secretariat\n\nARTICLE 11\nGeneral Secretariat\n\n"
+        "MOD\tB/79/2\n74\tThe Secretary-General shall…\nReasons:\tConsistency.\n"
+    )
+    first, second = parse_text([text])
+    assert first.reasons == "Clarity."
+    assert second.article == "11"
+
+
+# 6 -----------------------------------------------------------------------------------
+
+
+def test_a_french_revision_running_head_stays_out_of_a_proposal():
+    page_one = "MOD\tF/27/1\n5\t1.3\tLe présent Règlement\n\n- 1 -"
+    page_two = "- 2 -\nCMR15/27(Rév.1)-F\n\nest établi.\nMotifs:\tPrécision.\n"
+    (proposal,) = parse_text([page_one, page_two])
+    assert proposal.text == "Le présent Règlement\n\nest établi."
+
+
+# 7 -----------------------------------------------------------------------------------
+
+
+def test_a_table_reads_constitution_and_convention_provisions():
+    # PP-10 Document 12, the results of the APT common proposals.
+    rows = [
+        ["Proposal", "Action", "Provision", "Subject"],
+        ["ACP/12/01", "MOD", "CV 468", "Class of contribution – changes to unit classes"],
+        ["ACP/12/02", "MOD", "CS 165", "limit any reduction in contributory units"],
+    ]
+    first, second = parse_table(rows)
+    assert (first.provision, second.provision) == ("468", "165")
+    assert "CV 468" not in first.proposers_as_stated
+
+
+def test_a_table_reads_a_resolution_in_the_provision_column():
+    rows = [
+        ["Provision", "Proposal", "Summary"],
+        ["Resolution 803 (WRC-03)", "SUP EUR/10A25/1", "Preliminary agenda for the 2010 WRC"],
+    ]
+    (proposal,) = parse_table(rows)
+    assert proposal.resolution == "803"
+    assert proposal.proposers_as_stated == ""
+
+
+# 9 -----------------------------------------------------------------------------------
+
+
+def test_a_table_takes_the_number_from_the_proposal_cell_not_a_cell_naming_it():
+    rows = [
+        ["Provision", "Proposal", "Summary"],
+        [
+            "Draft Resolution [EUR/10A25/2]",
+            "ADD EUR/10A25/2",
+            "Agenda for the 2011 World Radiocommunication Conference",
+        ],
+    ]
+    (proposal,) = parse_table(rows)
+    assert (proposal.action, proposal.number) == ("ADD", "EUR/10A25/2")
+    assert proposal.proposers_as_stated != "ADD EUR/10A25/2"
+
+
+# 10 ----------------------------------------------------------------------------------
+
+
+def test_one_action_before_a_list_of_numbers_applies_to_each():
+    rows = [["Proposal", "ITR", "Text"], ["MOD PRG/29/1, B/30/2", "1.3", "These Regulations…"]]
+    proposals = parse_table(rows)
+    assert [(p.action, p.number) for p in proposals] == [("MOD", "PRG/29/1"), ("MOD", "B/30/2")]
+
+
+# 11 ----------------------------------------------------------------------------------
