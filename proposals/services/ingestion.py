@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -867,7 +867,9 @@ def save_proposals(
         .select_related("document")
         .prefetch_related("sponsorships", "topics")
     }
+    variants = numbered_otherwise(document, numbers)
     curated = edited_by_curators([*own.values(), *current.values()])
+    deleted = deleted_by_curators(document, numbers)
     review, new, found, revisions, earlier = [], [], [], [], []
     to_review = updated = 0
     for item in parsed:
@@ -880,14 +882,25 @@ def save_proposals(
         provision = linker.provision(item, problems)
         proposal = own.get(item.number)
         placement = OWN
+        if proposal is None and item.number in deleted:
+            # A curator deleted this document's proposal: reading the file again does
+            # not bring it back.
+            review.append(f"{item.number}: a curator deleted it; not created again")
+            continue
         if proposal is None:
-            placement, proposal = version_for(document, current.get(item.number), problems)
+            latest = current.get(item.number) or variant_for(document, item.number, variants)
+            placement, proposal = version_for(document, latest, problems)
         if placement == CONFLICT:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
         score = confidence(problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
+        if placement == REVISED and publish and not proposal.published:
+            # A new version stays unpublished like the one it revises: a curator is told,
+            # or it would stay hidden with nobody asked to look at it.
+            problems.append(f"the version it revises ({proposal.document}) is unpublished")
+            publish = False
         facts = {
             "conference": document.conference,
             "number": item.number,
@@ -993,6 +1006,67 @@ def edited_by_curators(proposals: list[Proposal]) -> set[int]:
     return {int(pk) for pk in edited}
 
 
+def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
+    """Of these numbers, those whose proposal a curator deleted in the admin since this
+    document was first read (its change history names them; one query)."""
+    first_run = document.ingest_runs.order_by("created_at").values_list("created_at", flat=True)
+    since = first_run.first()
+    if since is None or not numbers:
+        return set()
+    return set(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal),
+            action_flag=DELETION,
+            object_repr__in=numbers,
+            action_time__gte=since,
+        ).values_list("object_repr", flat=True)
+    )
+
+
+# The revision part of a number (the R1 of RUS/27R1/7).
+REVISION_PART = re.compile(r"R\d+(?=/\d+$)")
+
+
+def base_number(number: str) -> str:
+    """The number without its revision part: RUS/27R1/7 and RUS/27/7 are one proposal."""
+    return REVISION_PART.sub("", number)
+
+
+def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list[Proposal]]:
+    """The current proposals of the conference whose number is one of these but for its
+    revision part (RUS/27R1/7 for RUS/27/7, and the other way), by base number; one query."""
+    # PREFIX/DOC[A<addendum>]: what follows is the revision part or the sequence.
+    heads = {base_number(number).rsplit("/", 1)[0] for number in numbers}
+    if not heads:
+        return {}
+    near = Q()
+    for head in heads:
+        near |= Q(number__startswith=f"{head}/") | Q(number__startswith=f"{head}R")
+    bases = {base_number(number) for number in numbers}
+    variants: dict[str, list[Proposal]] = {}
+    for row in (
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(near, conference=document.conference, superseded_by=None)
+        .exclude(number__in=numbers)
+        .exclude(document=document)
+        .select_related("document")
+    ):
+        if base_number(row.number) in bases:
+            variants.setdefault(base_number(row.number), []).append(row)
+    return variants
+
+
+def variant_for(document: Document, number: str, variants: dict) -> Proposal | None:
+    """The current version, under another revision part of `number`, of a document that
+    this one revises or is revised by; else None (the number is a new one)."""
+    for row in variants.get(base_number(number), []):
+        if row.document is not None and (
+            revises(document, row.document) or revises(row.document, document)
+        ):
+            return row
+    return None
+
+
 def fit(model, field: str, value: str) -> str:
     """A parsed value cut to its column's length (PostgreSQL refuses longer ones)."""
     limit = model._meta.get_field(field).max_length
@@ -1022,12 +1096,13 @@ def version_for(
     """
     if current is None:
         return NEW, None
+    if current.document is not None and revises(current.document, document):
+        # Also when the later document is known from metadata only.
+        return EARLIER, current
     if current.document is None or current.document.sha256 is None:
         return SOURCED, current
     if revises(document, current.document):
         return REVISED, current
-    if revises(current.document, document):
-        return EARLIER, current
     problems.append(f"the number is already used by {current.document}")
     return CONFLICT, None
 

@@ -910,6 +910,103 @@ def test_ingesting_again_restores_what_the_file_says_where_no_curator_edited(rec
     assert proposal.text == "An earlier wording of the Internet article."
 
 
+# --- Versions across documents: R-numbers, metadata, unpublished and deleted rows ---------
+
+
+@pytest.mark.parametrize("revision_first", [False, True])
+def test_a_revision_numbering_its_proposals_with_r_is_a_version_of_the_original(
+    receive, revision_first
+):
+    # Revision 1 may print RUS/27R1/7 for the RUS/27/7 it replaces: one proposal, two
+    # versions, whichever arrives first.
+    revised = [line.replace("RUS/27/7", "RUS/27R1/7") for line in REVISION_27]
+    if revision_first:
+        revision, _ = receive(docx_bytes(revised))
+        original, run = receive(docx_bytes(ORIGINAL_27))
+    else:
+        original, _ = receive(docx_bytes(ORIGINAL_27))
+        revision, run = receive(docx_bytes(revised))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    old = Proposal.objects.get(document=original)
+    new = Proposal.objects.get(document=revision)
+    assert (old.number, new.number) == ("RUS/27/7", "RUS/27R1/7")
+    assert old.superseded_by == new and new.superseded_by is None
+    public = Proposal.objects.visible_to(None).current_for(None)
+    assert list(public.filter(number__in=["RUS/27/7", "RUS/27R1/7"])) == [new]
+
+
+def test_a_clean_revision_of_a_version_awaiting_review_goes_to_review_too(receive):
+    # The original's reading is in doubt, so it awaits a curator, unpublished.
+    doubtful = [*ORIGINAL_27[:5], "ADD\tRUS/27/7", "Some words, no provision."]
+    _, first = receive(docx_bytes(doubtful))
+    assert first.status == IngestStatus.NEEDS_REVIEW
+    revision, run = receive(docx_bytes(REVISION_27))
+    current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
+    assert current.document == revision
+    # It is not published (the version it replaces was not)...
+    assert not current.published
+    # ...so a curator must be told, or it stays hidden with nobody asked to look at it.
+    assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
+    assert "RUS/27/7" in run.error and current.review_reasons
+
+
+def test_ingesting_again_does_not_bring_back_a_proposal_a_curator_deleted(receive, admin_client):
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    text = (
+        b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
+        b"MOD\tRUS/88/2\n6\t1.4\tA cross-reference the parser took for a proposal.\n"
+        b"Reasons:\tNone.\n"
+    )
+    document, _ = receive(text)
+    misread = Proposal.objects.get(number="RUS/88/2")
+    assert misread.published
+    response = admin_client.post(f"/admin/proposals/proposal/{misread.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    run = document_ingest(run=document_reingest(document=document))
+    assert not Proposal.objects.filter(number="RUS/88/2").exists()
+    assert run.proposals_created == 0
+    assert run.status == IngestStatus.NEEDS_REVIEW and "RUS/88/2" in run.error
+    assert Proposal.objects.filter(number="RUS/88/1").exists()
+
+
+def test_an_original_read_after_metadata_names_its_revision_goes_before_it(receive, wcit):
+    from proposals.services import proposal_upsert
+
+    base = Document.objects.create(
+        conference=wcit, symbol="Document 27", kind="contribution", origin="official"
+    )
+    revision = Document.objects.create(
+        conference=wcit,
+        symbol="Revision 1 to Document 27",
+        kind="revision",
+        base_document=base,
+        origin="official",
+    )
+    revised, _ = proposal_upsert(
+        conference=wcit,
+        number="RUS/27/7",
+        document=revision,
+        action="ADD",
+        text="The revised wording.",
+        published=True,
+        source="metadata",
+    )
+    original, run = receive(docx_bytes(ORIGINAL_27))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert original == base  # the file joined the metadata record
+    revised.refresh_from_db()
+    # The revision's record stays the revision's, and current.
+    assert (revised.document, revised.text, revised.superseded_by) == (
+        revision,
+        "The revised wording.",
+        None,
+    )
+    old = Proposal.objects.get(document=original, number="RUS/27/7")
+    assert old.superseded_by == revised
+    assert old.text == "An earlier wording of the Internet article."
+
+
 # --- The ingest command ---------------------------------------------------------------
 
 DOC_29 = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
