@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import zipfile
 import zlib
 
@@ -36,13 +37,53 @@ def detect_type(data: bytes) -> str:
     try:
         text = decode_text(data[:65536], final=False)
     except UnicodeDecodeError:
+        # A web page in a legacy encoding (Word's "Save as Web Page" writes windows-1252).
+        head = data[:1024].decode("latin-1")
+        if looks_like_html(head) and "\x00" not in head:
+            return HTML
         raise UnsupportedDocument("Binary data of an unknown kind.") from None
     if "\x00" in text:
         raise UnsupportedDocument("Binary data of an unknown kind.")
-    head = text.lstrip("\ufeff \t\r\n")[:1024].lower()
-    if head.startswith(("<!doctype html", "<html")) or "<body" in head:
+    if looks_like_html(text):
         return HTML
     return TEXT
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip("\ufeff \t\r\n")[:1024].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def html_encoding(data: bytes) -> str:
+    """A web page's encoding: a byte-order mark's; else the one its <meta> declares;
+    else UTF-8 when it reads as UTF-8, else windows-1252, as browsers assume. Latin-1
+    and ASCII declared mean windows-1252 to a browser (curly quotes in 0x80-0x9F)."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or data[:3] == codecs.BOM_UTF8:
+        return text_encoding(data)
+    if declared := META_CHARSET.search(data[:4096]):
+        try:
+            name = codecs.lookup(declared[1].decode("ascii")).name
+            # A text encoding, not a transform such as rot13 or base64 (LookupError).
+            # UTF-16 and UTF-32 cannot decode one byte, and are not read from a <meta>.
+            b"a".decode(name)
+        except (LookupError, UnicodeDecodeError):
+            name = ""
+        if name in ("iso8859-1", "ascii"):
+            return "cp1252"
+        if name:
+            return name
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_html(data: bytes) -> str:
+    return data.decode(html_encoding(data))
 
 
 def text_encoding(data: bytes) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .detect import DAMAGED_ZIP, DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_text
+from .detect import DAMAGED_ZIP, DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_html, decode_text
 from .errors import DocumentTooLarge, MalformedDocument, NeedsOCR, UnsupportedDocument
 
 Table = list[list[str]]
@@ -43,6 +43,14 @@ class Limits:
 class Extracted:
     pages: list[str]
     tables: list[tuple[int, Table]] = field(default_factory=list)  # (page, rows)
+    # PDF pages that are a picture with next to no text (a scan with a stamped page
+    # number or file path): their proposals are in the picture.
+    scanned_pages: list[int] = field(default_factory=list)
+
+
+# Fewer words than this on a page with an image: a running head, a page number, a
+# file path stamped on a scan, not a page of text.
+SCANNED_PAGE_WORDS = 20
 
 
 def extract(data: bytes, kind: str, limits: Limits = Limits()) -> Extracted:
@@ -72,11 +80,11 @@ def extract_raw(data: bytes, kind: str, limits: Limits) -> Extracted:
     raise UnsupportedDocument(f"No extractor for {kind!r}.")
 
 
-def readable_text(data: bytes) -> str:
+def readable_text(data: bytes, decode=decode_text) -> str:
     """The text, or a clear refusal: detection reads only the start of a file, so the
     rest can still be in another encoding or binary."""
     try:
-        return decode_text(data)
+        return decode(data)
     except UnicodeDecodeError as error:
         raise MalformedDocument(
             f"Not valid {error.encoding.upper()} text: an undecodable byte at position "
@@ -86,6 +94,7 @@ def readable_text(data: bytes) -> str:
 
 def extract_pdf(data: bytes, limits: Limits) -> Extracted:
     import pypdfium2 as pdfium
+    from pypdfium2.raw import FPDF_PAGEOBJ_IMAGE
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -100,7 +109,7 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
             raise DocumentTooLarge(
                 f"The PDF has {len(pdf)} pages; the limit is {limits.max_pages}."
             )
-        pages = []
+        pages, scanned = [], []
         for index in range(len(pdf)):
             try:
                 page = pdf[index]
@@ -109,14 +118,21 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
                 raise MalformedDocument(
                     f"Page {index + 1} of the PDF cannot be read ({error}); it may be damaged."
                 ) from None
-            pages.append(textpage.get_text_range())
+            # PDFium reads a hyphen ending a line as a word broken there, joins the
+            # lines and leaves U+FFFE (not a character) for it: "WRC-15", "ITU-T",
+            # "[ARB-1]" are what ITU texts break at a hyphen, so it stays a hyphen.
+            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
+            if len(pages[-1].split()) < SCANNED_PAGE_WORDS and any(
+                page.get_objects(filter=[FPDF_PAGEOBJ_IMAGE], max_depth=2)
+            ):
+                scanned.append(index + 1)
             textpage.close()
             page.close()
     finally:
         pdf.close()
     if not any(page.strip() for page in pages):
         raise NeedsOCR(f"The PDF's {len(pages)} page(s) have no text layer: it needs OCR.")
-    return Extracted(pages=pages)
+    return Extracted(pages=pages, scanned_pages=scanned)
 
 
 def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
@@ -196,20 +212,41 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
                 pages.append([part] if part else [])
         elif block.tag == qn("w:tbl"):
             # The table's own rows and cells: a table inside a cell is part of its text.
-            rows = [
-                [
-                    "\n".join(
-                        paragraph_text(paragraph) for paragraph in cell.iter(qn("w:p"))
-                    ).strip()
-                    for cell in own_children(row, qn("w:tc"))
-                ]
-                for row in own_children(block, qn("w:tr"))
-            ]
+            rows = word_rows(block)
             tables.append((len(pages), rows))
             pages[-1].extend(" | ".join(cells) for cells in rows)
         if len(pages) > limits.max_pages:
             raise DocumentTooLarge(f"The document has over {limits.max_pages} pages.")
     return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
+
+
+def word_rows(table) -> Table:
+    """A Word table's rows. A cell merged down over the rows below (a provision shared
+    by two proposals) is read in each of them, as it reads: Word leaves the cells it
+    covers empty, marked as continuing it."""
+    from docx.oxml.ns import qn
+
+    rows: Table = []
+    above: dict[int, str] = {}  # the text in each grid column of the row above
+    for row in own_children(table, qn("w:tr")):
+        cells, column = [], 0
+        for cell in own_children(row, qn("w:tc")):
+            properties = cell.find(qn("w:tcPr"))
+            merge = properties.find(qn("w:vMerge")) if properties is not None else None
+            grid_span = properties.find(qn("w:gridSpan")) if properties is not None else None
+            spanned = grid_span.get(qn("w:val"), "") if grid_span is not None else ""
+            width = int(spanned) if spanned.isdigit() else 1
+            if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                text = "\n".join(
+                    paragraph_text(paragraph) for paragraph in cell.iter(qn("w:p"))
+                ).strip()
+            cells.append(text)
+            above[column] = text
+            column += max(width, 1)
+        rows.append(cells)
+    return rows
 
 
 def paragraph_text(paragraph, page_breaks: bool = False) -> str:
@@ -255,7 +292,7 @@ def own_children(element, *tags: str):
 def extract_html(data: bytes, limits: Limits) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
-    text = readable_text(data)
+    text = readable_text(data, decode_html)
     if html_depth_over(text, limits.max_html_depth):
         raise MalformedDocument(
             f"The HTML nests block elements over {limits.max_html_depth} deep, which no "
@@ -268,22 +305,84 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     # Outermost tables only, with their own rows and cells: a table inside a cell is part
     # of the cell's text (reading it again as rows of its own would repeat them).
     for table in [t for t in tree.css("table") if closest(t, "table") is None]:
-        rows = [
+        rows = spans_filled(
             [
-                cell.text(separator=" ", strip=True)
-                for cell in row.css("td, th")
-                if closest(cell, "tr") == row
+                [
+                    (
+                        cell.text(separator=" ", strip=True),
+                        span(cell, "rowspan"),
+                        span(cell, "colspan"),
+                    )
+                    for cell in row.css("td, th")
+                    if closest(cell, "tr") == row
+                ]
+                for row in table.css("tr")
+                if closest(row, "table") == table
             ]
-            for row in table.css("tr")
-            if closest(row, "table") == table
-        ]
+        )
         tables.append((1, rows))
         # In the page text a row is one line, as for Word tables, so the running-text
         # parser does not read a row's cells as proposals of their own.
         table.replace_with("\n" + "\n".join(" | ".join(cells) for cells in rows) + "\n")
+    # A line break around each block and at each <br>, none between inline elements: a
+    # Word page splits one line into many spans ("5<span> </span>1.3", "<b>Reasons</b>:").
+    for node in tree.css(LINE_BREAKING):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    # A footnote marker is not part of the number before it ("RUS/27/7<sup>1</sup>").
+    for node in tree.css("sup, sub"):
+        if node.text()[:1].isdigit():
+            node.insert_before(" ")
     body = tree.body or tree.root
-    text = body.text(separator="\n", strip=False) if body is not None else ""
+    text = body.text(separator="", strip=False) if body is not None else ""
     return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+# The most rows or columns a cell is read as covering. A compilation has a handful of
+# columns; a hostile page's colspan="1000" on every cell would otherwise multiply its size.
+MOST_ROWS_SPANNED, MOST_COLUMNS_SPANNED = 1000, 20
+
+
+def span(cell, name: str) -> int:
+    """A cell's rowspan or colspan: 1 unless it states a sensible one."""
+    value = (cell.attributes.get(name) or "").strip()
+    most = MOST_ROWS_SPANNED if name == "rowspan" else MOST_COLUMNS_SPANNED
+    return min(int(value), most) if value.isdigit() and int(value) > 0 else 1
+
+
+def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
+    """The rows with the columns the header has: a cell merged across rows is read in
+    each of them (a provision spanning the rows of two proposals is the provision of
+    both); one merged across columns fills the others with empty cells."""
+    filled: Table = []
+    below: dict[int, tuple[str, int]] = {}  # column: (text, rows still to cover)
+    for cells in rows:
+        row: list[str] = []
+        pending = iter(cells)
+        while True:
+            column = len(row)
+            if column in below:
+                text, left = below.pop(column)
+                row.append(text)
+                if left > 1:
+                    below[column] = (text, left - 1)
+                continue
+            cell = next(pending, None)
+            if cell is None:
+                break
+            text, rowspan, colspan = cell
+            for part in [text] + [""] * (colspan - 1):
+                if rowspan > 1:
+                    below[len(row)] = (part, rowspan - 1)
+                row.append(part)
+        # Spans reaching past this row's last cell.
+        while below and len(row) in below:
+            text, left = below.pop(len(row))
+            row.append(text)
+            if left > 1:
+                below[len(row) - 1] = (text, left - 1)
+        filled.append(row)
+    return filled
 
 
 TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
@@ -296,6 +395,13 @@ BLOCKS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "listing", "main", "menu", "nav", "ol", "pre",
     "section", "summary", "ul",
 })  # fmt: skip
+
+
+# The elements a browser shows on lines of their own (and <br>).
+LINE_BREAKING = ", ".join(sorted(BLOCKS | {
+    "p", "li", "dt", "dd", "br", "hr", "table", "caption", "tr", "td", "th", "title", "option",
+    "legend",
+}))  # fmt: skip
 
 
 def html_depth_over(text: str, limit: int) -> bool:

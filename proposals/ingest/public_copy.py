@@ -10,7 +10,7 @@ import io
 import re
 import zipfile
 
-from .detect import DAMAGED_ZIP, DOCX, HTML, PDF, TEXT, decode_text, text_encoding
+from .detect import DAMAGED_ZIP, DOCX, HTML, PDF, TEXT, html_encoding
 
 EMPTY_CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -70,12 +70,16 @@ def public_copy(data: bytes, kind: str) -> bytes | None:
 def html_without_metadata(data: bytes) -> bytes | None:
     # Decoded first: in UTF-16 the tags are not the bytes the patterns look for. The copy
     # keeps the original's encoding, which its own <meta charset> may state.
-    text = decode_text(data)
+    encoding = html_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
     if WORD_COMMENTS.search(text):
         return None
     for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE, IDENTIFYING_META):
         text = pattern.sub("", text)
-    return text.encode(text_encoding(data))
+    return text.encode(encoding)
 
 
 def pdf_without_metadata(data: bytes) -> bytes:

@@ -565,6 +565,12 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
         with progress.step("index"):
             search.index_documents(Document.objects.filter(pk=document.pk))
 
+    if not parsed and extracted.scanned_pages:
+        pages = ", ".join(map(str, extracted.scanned_pages))
+        return IngestStatus.NEEDS_OCR, (
+            f"No proposals were found, and page(s) {pages} are images with next to no "
+            "text: they need OCR."
+        )
     if not parsed:
         return IngestStatus.NEEDS_REVIEW, "No proposals were found in this document."
     if review:

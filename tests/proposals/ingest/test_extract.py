@@ -466,3 +466,129 @@ def test_a_source_line_that_itself_says_common_proposals():
         "European Common Proposals\nPROPOSALS FOR THE WORK OF THE CONFERENCE\nPart 25\n"
     )
     assert header.source_line == "European Common Proposals"
+
+
+# --- Realistic layouts: Word web pages, legacy encodings, PDF hyphens, merged cells ---
+
+
+def test_a_word_web_page_line_split_into_spans_stays_one_line():
+    # Word's "Save as Web Page": a tab is a span of &nbsp;, runs are spans, "Reasons"
+    # may be bold without its colon. A browser shows each paragraph as one line.
+    body = (
+        "<p class=MsoNormal><span lang=EN-GB>MOD</span><span style='mso-tab-count:1'>"
+        "&nbsp;&nbsp;&nbsp;&nbsp; </span><span lang=EN-GB>PRG/29/1</span></p>"
+        "<p class=MsoNormal><span lang=EN-GB>5</span><span style='mso-tab-count:1'>&nbsp;&nbsp; "
+        "</span><span lang=EN-GB>1.3</span><span style='mso-tab-count:1'>&nbsp;&nbsp; </span>"
+        "<span lang=EN-GB>These <i>Regulations</i><sup>1</sup> are established.</span></p>"
+        "<p class=Reasons><b><span lang=EN-GB>Reasons</span></b><span lang=EN-GB>:"
+        "<span style='mso-tab-count:1'>&nbsp;&nbsp; </span>Precision.</span></p>"
+    )
+    (proposal,) = parse_text(read(html_bytes(body)).pages)
+    assert (proposal.margin_number, proposal.provision) == ("5", "1.3")
+    assert proposal.text == "These Regulations 1 are established."  # 1: a footnote marker
+    assert proposal.reasons == "Precision."
+
+
+@pytest.mark.parametrize(
+    "meta",
+    ['<meta http-equiv=Content-Type content="text/html; charset=windows-1252">', ""],
+    ids=["declared", "undeclared"],
+)
+def test_a_web_page_saved_in_windows_1252_is_read(meta):
+    # Word's "Save as Web Page" writes windows-1252 by default: curly quotes, accents.
+    page = (
+        f"<html><head>{meta}</head><body><p class=MsoNormal>MOD&nbsp;&nbsp; PRG/29/1</p>"
+        "<p class=MsoNormal>5&nbsp; 1.3&nbsp; Telecommunication \u201cnetworks\u201d, "
+        "r\u00e9seaux.</p><p class=MsoNormal>Reasons:&nbsp; Precision.</p></body></html>"
+    ).encode("cp1252")
+    assert detect_type(page) == "html"
+    (proposal,) = parse_text(read(page).pages)
+    assert proposal.text == "Telecommunication \u201cnetworks\u201d, r\u00e9seaux."
+
+
+def laid_out_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """A PDF with each piece of text placed where a word processor would put it: (x, y,
+    text) in mm, so a tab is a gap and a wrapped line is a line of its own."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=11)
+    for pieces in pages:
+        pdf.add_page()
+        for x, y, text in pieces:
+            pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+def test_a_hyphen_at_the_end_of_a_pdf_line_is_kept_as_a_hyphen():
+    data = laid_out_pdf([[
+        (20, 30, "ADD"), (45, 30, "EUR/10A25/2"),
+        (20, 40, "DRAFT NEW RESOLUTION [EUR/A25-1]"),
+        (20, 55, "Agenda for the 2015 world radiocommunication conference (WRC-"),
+        (20, 60, "15), after consultation of the ITU-"), (20, 65, "T Sector."),
+        (20, 75, "Reasons:"), (45, 75, "Agenda."),
+    ]])  # fmt: skip
+    text = read(data).pages[0]
+    assert "\ufffe" not in text
+    (proposal,) = parse_text([text])
+    assert proposal.resolution == "[EUR/A25-1]"
+    assert "(WRC-15)" in proposal.text and "ITU-T" in proposal.text
+
+
+def test_a_compilation_cell_merged_across_rows_belongs_to_each_row():
+    from proposals.services.ingestion import parse_all
+
+    page = html_bytes(
+        "<table><thead><tr><th>ITR</th><th colspan=2>Proposal</th><th>Proposed text</th>"
+        "<th>Proposer(s)</th></tr></thead><tbody>"
+        "<tr><td>1.3</td><td>MOD</td><td>PRG/29/1</td><td>…networks…</td><td>Paraguay</td></tr>"
+        "<tr><td rowspan=2>1.4</td><td>MOD</td><td>ARB/25/1</td><td>Reference to ITU-T</td>"
+        "<td>Arab States</td></tr>"
+        "<tr><td>MOD</td><td>USA/9/2</td><td>Reference to Recommendations</td>"
+        "<td>United States</td></tr></tbody></table>"
+    )
+    proposals = parse_all(read(page))
+    assert [(p.number, p.provision, p.text, p.proposers_as_stated) for p in proposals] == [
+        ("PRG/29/1", "1.3", "…networks…", "Paraguay"),
+        ("ARB/25/1", "1.4", "Reference to ITU-T", "Arab States"),
+        ("USA/9/2", "1.4", "Reference to Recommendations", "United States"),
+    ]
+
+
+def test_a_word_table_cell_merged_down_belongs_to_each_row():
+    from proposals.services.ingestion import parse_all
+
+    def build(document):
+        rows = [
+            ["ITR", "Proposal", "Proposed text", "Proposer(s)"],
+            ["1.4", "MOD ARB/25/1", "Reference to ITU-T", "Arab States"],
+            ["", "MOD USA/9/2", "Reference to Recommendations", "United States"],
+        ]
+        grid = document.add_table(rows=3, cols=4)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value:
+                    grid.cell(r, c).text = value
+        grid.cell(1, 0).merge(grid.cell(2, 0))  # one "1.4" for both rows
+
+    proposals = parse_all(extract(docx_built(build), "docx"))
+    assert [(p.number, p.provision) for p in proposals] == [("ARB/25/1", "1.4"), ("USA/9/2", "1.4")]
+    assert not any(p.needs_review for p in proposals)
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "utf-16", "no-such-encoding"])
+def test_a_web_page_declaring_no_usable_charset_is_read_as_utf8(charset):
+    page = (
+        f"<html><head><meta charset={charset}></head><body><p>MOD\tPRG/29/1</p>"
+        "<p>5\t1.3\tR\u00e9seaux.</p><p>Reasons:\tPrecision.</p></body></html>"
+    ).encode()
+    (proposal,) = parse_text(read(page).pages)
+    assert proposal.text == "R\u00e9seaux."
+
+
+def test_a_colspan_past_any_real_table_is_read_as_a_few_columns():
+    cells = "".join('<td colspan="1000000">x</td>' for _ in range(200))
+    extracted = read(html_bytes(f"<table><tr>{cells}</tr><tr><td>y</td></tr></table>"))
+    ((_, rows),) = extracted.tables
+    assert len(rows[0]) == 200 * 20

@@ -1051,3 +1051,60 @@ def test_the_command_records_one_intake_for_a_file_named_twice(tmp_path):
     paths = [str(tmp_path), str(tmp_path / "a.txt")]
     call_command("ingest", *paths, conference="wcit-12", origin="leaked")
     assert DocumentIntake.objects.count() == 1
+
+
+# --- Scans and legacy-encoded web pages, end to end ---------------------------------
+
+
+def scanned_pdf_bytes(typed_cover: list[str]) -> bytes:
+    """A scan sent as a PDF: a typed cover page (when given), then pages that are each a
+    picture of text with a page number and the file path stamped on as real text."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (850, 1100), 255)
+    for y in range(100, 1000, 20):
+        ImageDraw.Draw(picture).line((80, y, 770, y), fill=0, width=3)
+    scan = io.BytesIO()
+    picture.save(scan, "PNG")
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=10)
+    if typed_cover:
+        pdf.add_page()
+        for index, line in enumerate(typed_cover):
+            pdf.text(20, 20 + 6 * index, line)
+    for number in range(2, 5):
+        pdf.add_page()
+        pdf.image(io.BytesIO(scan.getvalue()), x=0, y=0, w=210, h=297)
+        pdf.text(100, 10, f"- {number} -")
+        pdf.text(20, 290, "P:\\ENG\\ITU-T\\CONF-T\\WCIT12\\000\\088E.DOCX (327589)")
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [[], ["Document 88-E", "13 November 2012", "Original: English", "Ghana",
+          "PROPOSALS FOR THE WORK OF THE CONFERENCE"]],
+    ids=["stamped-scan", "typed-cover-then-scan"],
+)  # fmt: skip
+def test_a_scan_with_only_stamped_text_needs_ocr(receive, cover):
+    _, run = receive(scanned_pdf_bytes(cover))
+    assert run.status == IngestStatus.NEEDS_OCR, run.error
+    assert "OCR" in run.error
+
+
+def test_a_leaked_word_web_page_in_windows_1252_is_read_and_cleaned(receive):
+    page = (
+        '<html><head><meta http-equiv=Content-Type content="text/html; charset=windows-1252">'
+        '<meta name=Author content="Jane Insider"></head><body><p>Document 89-E</p>'
+        "<p>MOD&nbsp;&nbsp; RUS/89/1</p><p>5&nbsp; 1.3&nbsp; \u201cNetworks\u201d.</p>"
+        "<p>Reasons:&nbsp; Why.</p></body></html>"
+    ).encode("cp1252")
+    document, run = receive(page, origin="leaked")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert (
+        Proposal.objects.get(document=document, number="RUS/89/1").text == "\u201cNetworks\u201d."
+    )
+    copy = document.public_file.read()
+    assert b"Jane Insider" not in copy and "\u201cNetworks\u201d".encode("cp1252") in copy
