@@ -970,6 +970,11 @@ def save_proposals(
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
+    review += [
+        f"{left.number}: in {left.document} but not in this revision; a curator decides "
+        "whether it was withdrawn"
+        for left in left_out_of_revision(document, numbers)
+    ]
     counts = {
         "proposals_created": len(new) + len(earlier),
         # A new version of a proposal counts as an update of it.
@@ -977,6 +982,31 @@ def save_proposals(
         "proposals_to_review": to_review,
     }
     return review, counts
+
+
+def left_out_of_revision(document: Document, numbers: list[str]) -> list[Proposal]:
+    """The current proposals of the documents this revision replaces that it does not
+    repeat (by number, whatever its revision part). A revision replaces all of what it
+    revises, so each was withdrawn, or misread: they are named for a curator, not
+    withdrawn by the parser. One query."""
+    if document.kind != DocumentKind.REVISION or not document.base_document_id or not numbers:
+        return []
+    repeated = {base_number(number) for number in numbers}
+    candidates = (
+        Proposal.objects.filter(conference=document.conference_id, superseded_by=None)
+        .filter(
+            Q(document=document.base_document_id)
+            | Q(document__base_document=document.base_document_id)
+        )
+        .exclude(document=document)
+        .select_related("document")
+        .order_by("number")
+    )
+    return [
+        proposal
+        for proposal in candidates
+        if base_number(proposal.number) not in repeated and revises(document, proposal.document)
+    ]
 
 
 # What a proposal says, as against where the file puts it (its document and page).

@@ -1007,6 +1007,18 @@ def test_an_original_read_after_metadata_names_its_revision_goes_before_it(recei
     assert old.text == "An earlier wording of the Internet article."
 
 
+def test_a_proposal_a_revision_leaves_out_is_named_for_a_curator_and_kept(receive):
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, _ = receive(docx_bytes(original))
+    revision, run = receive(docx_bytes(REVISION_27))
+    assert run.status == IngestStatus.NEEDS_REVIEW
+    assert "RUS/27/8: in wcit-12 Document 27 but not in this revision" in run.error
+    left = Proposal.objects.get(number="RUS/27/8")
+    # A misreading could leave a proposal out too: a curator decides, nothing is withdrawn.
+    assert (left.document, left.superseded_by, left.published) == (first, None, True)
+    assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
+
+
 # --- The ingest command ---------------------------------------------------------------
 
 DOC_29 = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
