@@ -341,6 +341,7 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
 # The most rows or columns a cell is read as covering. A compilation has a handful of
 # columns; a hostile page's colspan="1000" on every cell would otherwise multiply its size.
 MOST_ROWS_SPANNED, MOST_COLUMNS_SPANNED = 1000, 20
+MOST_COLUMNS = 100
 
 
 def span(cell, name: str) -> int:
@@ -353,34 +354,28 @@ def span(cell, name: str) -> int:
 def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
     """The rows with the columns the header has: a cell merged across rows is read in
     each of them (a provision spanning the rows of two proposals is the provision of
-    both); one merged across columns fills the others with empty cells."""
+    both); one merged across columns fills the others with empty cells. At most
+    MOST_COLUMNS a row, so that spans cannot multiply a hostile table's size."""
     filled: Table = []
     below: dict[int, tuple[str, int]] = {}  # column: (text, rows still to cover)
     for cells in rows:
         row: list[str] = []
         pending = iter(cells)
-        while True:
-            column = len(row)
-            if column in below:
-                text, left = below.pop(column)
-                row.append(text)
+        while len(row) < MOST_COLUMNS:
+            if len(row) in below:
+                text, left = below.pop(len(row))
                 if left > 1:
-                    below[column] = (text, left - 1)
+                    below[len(row)] = (text, left - 1)
+                row.append(text)
                 continue
             cell = next(pending, None)
             if cell is None:
                 break
             text, rowspan, colspan = cell
-            for part in [text] + [""] * (colspan - 1):
+            for part in [text, *[""] * (colspan - 1)][: MOST_COLUMNS - len(row)]:
                 if rowspan > 1:
                     below[len(row)] = (part, rowspan - 1)
                 row.append(part)
-        # Spans reaching past this row's last cell.
-        while below and len(row) in below:
-            text, left = below.pop(len(row))
-            row.append(text)
-            if left > 1:
-                below[len(row) - 1] = (text, left - 1)
         filled.append(row)
     return filled
 
