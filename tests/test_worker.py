@@ -141,10 +141,15 @@ def test_documents_go_through_a_real_worker(worker):
     assert again is None
     assert list(Proposal.objects.order_by("pk").values_list("pk", "updated_at")) == before
 
-    # Revision 1 supersedes the original's RUS/27/7 and leaves RUS/27/8 alone.
+    # Revision 1 supersedes the original's RUS/27/7. It leaves RUS/27/8 out: that stays as
+    # it was, and a curator is asked whether it was withdrawn.
     _, run = send(docx_bytes(REV_27))
     (run,) = wait_for([run], process, log)
-    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert run.status == IngestStatus.NEEDS_REVIEW, run.error
+    assert run.error == (
+        "RUS/27/8: in wcit-12 Document 27 but not in this revision; a curator decides "
+        "whether it was withdrawn"
+    )
     current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
     assert current.document.symbol == "Revision 1 to Document 27"
     assert (
