@@ -19,7 +19,12 @@ from .models import (
     Topic,
 )
 from .services import proposals_delete, publication_problem
-from .services.ingestion import document_receive, document_reingest, size_refusal
+from .services.ingestion import (
+    deletion_note,
+    document_receive,
+    document_reingest,
+    size_refusal,
+)
 
 
 @admin.register(Conference)
@@ -244,6 +249,25 @@ class ProposalAdmin(admin.ModelAdmin):
         if obj is not None and (obj.superseded_by_id or obj.supersedes.exists()):
             return [*fields, "conference", "number"]
         return fields
+
+    def log_deletions(self, request, queryset):
+        # Each entry names the deleted proposal's document: reading that document again
+        # does not bring it back, and nothing of the same number in another document.
+        from django.contrib.admin.models import DELETION, LogEntry
+
+        by_document: dict = {}
+        for proposal in queryset:
+            by_document.setdefault(proposal.document_id, []).append(proposal)
+        return [
+            entry
+            for document_id, proposals in by_document.items()
+            for entry in LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=proposals,
+                action_flag=DELETION,
+                change_message=deletion_note(document_id),
+            )
+        ]
 
     def delete_model(self, request, obj):
         proposals_delete(Proposal.objects.filter(pk=obj.pk))

@@ -69,7 +69,8 @@ def html_encoding(data: bytes) -> str:
             # A text encoding, not a transform such as rot13 or base64 (LookupError).
             # UTF-16 and UTF-32 cannot decode one byte, and are not read from a <meta>.
             b"a".decode(name)
-        except (LookupError, UnicodeDecodeError):
+        # UnicodeError: the "undefined" codec refuses everything, not as a decode error.
+        except (LookupError, UnicodeError):
             name = ""
         if name in ("iso8859-1", "ascii"):
             return "cp1252"

@@ -37,6 +37,10 @@ class Limits:
     # deep; the HTML parser's time grows with the square of the depth, in C code that a
     # time limit cannot interrupt (20,000 deep: a second; a million: most of an hour).
     max_html_depth: int = 2000
+    # Elements in an HTML page. A 200-page contribution saved from Word has under 100,000;
+    # the parser's memory grows with them (a million empty <br> take over half a gigabyte),
+    # and a 100 MB page of nothing else would hold tens of millions.
+    max_html_elements: int = 500_000
 
 
 @dataclass
@@ -235,7 +239,7 @@ def word_rows(table) -> Table:
             merge = properties.find(qn("w:vMerge")) if properties is not None else None
             grid_span = properties.find(qn("w:gridSpan")) if properties is not None else None
             spanned = grid_span.get(qn("w:val"), "") if grid_span is not None else ""
-            width = int(spanned) if spanned.isdigit() else 1
+            width = stated_count(spanned) or 1
             if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
                 text = above.get(column, "")
             else:
@@ -293,11 +297,7 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
     text = readable_text(data, decode_html)
-    if html_depth_over(text, limits.max_html_depth):
-        raise MalformedDocument(
-            f"The HTML nests block elements over {limits.max_html_depth} deep, which no "
-            "real page does: refused."
-        )
+    check_html_tags(text, limits)
     tree = LexborHTMLParser(text)
     for node in tree.css("script, style, noscript"):
         node.decompose()
@@ -344,11 +344,19 @@ MOST_ROWS_SPANNED, MOST_COLUMNS_SPANNED = 1000, 20
 MOST_COLUMNS = 100
 
 
+def stated_count(value: str) -> int:
+    """A count an attribute states, or 0: decimal digits only (str.isdigit takes "²",
+    which int() refuses), and past a billion a billion (int() refuses over 4,300 digits)."""
+    value = value.strip()
+    if not value.isdecimal():
+        return 0
+    return int(value) if len(value) <= 9 else 10**9
+
+
 def span(cell, name: str) -> int:
     """A cell's rowspan or colspan: 1 unless it states a sensible one."""
-    value = (cell.attributes.get(name) or "").strip()
     most = MOST_ROWS_SPANNED if name == "rowspan" else MOST_COLUMNS_SPANNED
-    return min(int(value), most) if value.isdigit() and int(value) > 0 else 1
+    return min(stated_count(cell.attributes.get(name) or ""), most) or 1
 
 
 def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
@@ -376,6 +384,13 @@ def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
                 if rowspan > 1:
                     below[len(row)] = (part, rowspan - 1)
                 row.append(part)
+        # Past the row's own cells, the cells merged down from above keep their columns.
+        for column in sorted(column for column in below if column >= len(row)):
+            text, left = below.pop(column)
+            if left > 1:
+                below[column] = (text, left - 1)
+            row.extend([""] * (column - len(row)))
+            row.append(text)
         filled.append(row)
     return filled
 
@@ -399,20 +414,30 @@ LINE_BREAKING = ", ".join(sorted(BLOCKS | {
 }))  # fmt: skip
 
 
-def html_depth_over(text: str, limit: int) -> bool:
-    """Whether block elements open inside one another deeper than `limit`, counted from
-    the tags alone (cheap, and before the parser sees the page)."""
-    depth = 0
-    for closing, name, self_closing in TAG.findall(text):
+def check_html_tags(text: str, limits: Limits) -> None:
+    """Refuse a page with more elements, or block elements nested deeper, than any real
+    page has, counted from the tags alone (cheap, and before the parser sees the page)."""
+    depth = elements = 0
+    for tag in TAG.finditer(text):
+        closing, name, self_closing = tag.groups()
+        if not closing:
+            elements += 1
+            if elements > limits.max_html_elements:
+                raise DocumentTooLarge(
+                    f"The HTML has over {limits.max_html_elements:,} elements, which no real "
+                    "page has: refused."
+                )
         if self_closing or name.lower() not in BLOCKS:
             continue
         if closing:
             depth = max(depth - 1, 0)
         else:
             depth += 1
-            if depth > limit:
-                return True
-    return False
+            if depth > limits.max_html_depth:
+                raise MalformedDocument(
+                    f"The HTML nests block elements over {limits.max_html_depth} deep, which "
+                    "no real page does: refused."
+                )
 
 
 def closest(node, tag: str):

@@ -6,6 +6,7 @@ calls `document_ingest`. The steps themselves are the pure functions in proposal
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -538,6 +539,11 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
         run.document = document
         document.extracted_text = "\f".join(extracted.pages)
         document.file_type, document.page_count = kind, len(extracted.pages)
+        reindex = indexed != (document.pk, search.indexed_text(document))
+        if reindex:
+            # The vector is the old text's until the index step: saved without one, so
+            # that a run stopped before that step leaves the next one to index the text.
+            document.search_vector = None
         # One write for the header's facts and the text: the text can be megabytes.
         document.save()
 
@@ -561,7 +567,7 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
 
     # Reading the same file again leaves the text as it was: tokenizing megabytes of it
     # again would be the dearest step of an ingest that changes nothing.
-    if indexed != (document.pk, search.indexed_text(document)):
+    if reindex:
         with progress.step("index"):
             search.index_documents(Document.objects.filter(pk=document.pk))
 
@@ -874,6 +880,12 @@ def save_proposals(
         .prefetch_related("sponsorships", "topics")
     }
     variants = numbered_otherwise(document, numbers)
+    # One instance per document, so that following a document's versions (revises)
+    # reads each document once, not once per proposal.
+    shared: dict[int, Document] = {document.pk: document}
+    for row in [*current.values(), *(row for rows in variants.values() for row in rows)]:
+        if row.document is not None:
+            row.document = shared.setdefault(row.document_id, row.document)
     curated = edited_by_curators([*own.values(), *current.values()])
     deleted = deleted_by_curators(document, numbers)
     review, new, found, revisions, earlier = [], [], [], [], []
@@ -1042,9 +1054,15 @@ def edited_by_curators(proposals: list[Proposal]) -> set[int]:
     return {int(pk) for pk in edited}
 
 
+def deletion_note(document_id: int | None) -> list[dict]:
+    """The change message the admin logs with a deleted proposal: its document's id
+    (with no added, changed or deleted part, the history shows nothing of it)."""
+    return [{"document": document_id}]
+
+
 def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
-    """Of these numbers, those whose proposal a curator deleted in the admin since this
-    document was first read (its change history names them; one query)."""
+    """Of these numbers, those whose proposal of this document a curator deleted in the
+    admin since it was first read (its change history names them; one query)."""
     first_run = document.ingest_runs.order_by("created_at").values_list("created_at", flat=True)
     since = first_run.first()
     if since is None or not numbers:
@@ -1055,6 +1073,9 @@ def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
             action_flag=DELETION,
             object_repr__in=numbers,
             action_time__gte=since,
+            # The same number in another conference, or in another version of the
+            # document, is another proposal.
+            change_message=json.dumps(deletion_note(document.pk)),
         ).values_list("object_repr", flat=True)
     )
 
@@ -1070,25 +1091,27 @@ def base_number(number: str) -> str:
 
 def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list[Proposal]]:
     """The current proposals of the conference whose number is one of these but for its
-    revision part (RUS/27R1/7 for RUS/27/7, and the other way), by base number; one query."""
-    # PREFIX/DOC[A<addendum>]: what follows is the revision part or the sequence.
-    heads = {base_number(number).rsplit("/", 1)[0] for number in numbers}
-    if not heads:
-        return {}
-    near = Q()
-    for head in heads:
-        near |= Q(number__startswith=f"{head}/") | Q(number__startswith=f"{head}R")
+    revision part (RUS/27R1/7 for RUS/27/7, and the other way), by base number; two
+    queries. Not a condition per number head: a compilation can have hundreds of them,
+    which SQLite refuses past 500 (its expression depth limit) and PostgreSQL would test
+    one by one on every row of the conference."""
     bases = {base_number(number) for number in numbers}
+    if not bases:
+        return {}
+    current = Proposal.objects.filter(conference=document.conference, superseded_by=None).exclude(
+        number__in=numbers
+    )
+    # The numbers with a revision part (few), read plainly; the base numbers, exactly.
+    revised = current.filter(number__regex=r"R[0-9]+/[0-9]+$").values_list("pk", "number")
+    near = [pk for pk, number in revised if base_number(number) in bases]
     variants: dict[str, list[Proposal]] = {}
     for row in (
-        Proposal.objects.select_for_update(of=("self",))
-        .filter(near, conference=document.conference, superseded_by=None)
-        .exclude(number__in=numbers)
+        current.select_for_update(of=("self",))
+        .filter(Q(pk__in=near) | Q(number__in=bases))
         .exclude(document=document)
         .select_related("document")
     ):
-        if base_number(row.number) in bases:
-            variants.setdefault(base_number(row.number), []).append(row)
+        variants.setdefault(base_number(row.number), []).append(row)
     return variants
 
 

@@ -397,6 +397,14 @@ def test_html_nested_deeper_than_any_real_page_is_refused_before_parsing():
     assert read(html_bytes(legacy), limits).pages
 
 
+def test_html_with_more_elements_than_any_real_page_is_refused_before_parsing():
+    limits = Limits(max_html_elements=1000)
+    # html, head, title, style, body and p: six of the page's own.
+    assert read(html_bytes("<p>MOD PRG/29/1" + "<br>" * 994), limits).pages
+    with pytest.raises(DocumentTooLarge, match="over 1,000 elements"):
+        read(html_bytes("<p>MOD PRG/29/1" + "<br>" * 995), limits)
+
+
 def docx_built(build) -> bytes:
     import io
 
@@ -594,3 +602,52 @@ def test_spans_past_any_real_table_cannot_multiply_its_size():
     ((_, table),) = extracted.tables
     assert [len(row) for row in table] == [100] * 301
     assert table[0][:21] == ["x", *[""] * 19, "x"]
+
+
+def test_a_web_page_declaring_the_undefined_codec_is_read_as_utf8():
+    # Python's "undefined" codec refuses to decode anything with a plain UnicodeError.
+    page = (
+        "<html><head><meta charset=undefined></head><body><p>MOD\tPRG/29/1</p>"
+        "<p>5\t1.3\tR\u00e9seaux.</p><p>Reasons:\tPrecision.</p></body></html>"
+    ).encode()
+    (proposal,) = parse_text(read(page).pages)
+    assert proposal.text == "R\u00e9seaux."
+
+
+# "²" is a digit to str.isdigit, not to int(); nor are 5,000 digits (past the 4,300 that
+# int() converts).
+ODD_SPANS = pytest.mark.parametrize("value", ["\u00b2", "9" * 5000], ids=["superscript", "long"])
+
+
+@ODD_SPANS
+def test_a_span_int_cannot_read_is_not_a_crash(value):
+    page = html_bytes(
+        f'<table><tr><td colspan="{value}">MOD PRG/29/1</td><td>1.3</td></tr></table>'
+    )
+    ((_, table),) = read(page).tables
+    assert table[0][0] == "MOD PRG/29/1" and "1.3" in table[0]
+
+
+@ODD_SPANS
+def test_a_word_grid_span_int_cannot_read_is_not_a_crash(value):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        grid = document.add_table(rows=1, cols=2)
+        grid.cell(0, 0).text, grid.cell(0, 1).text = "MOD PRG/29/1", "1.3"
+        grid.cell(0, 0)._tc.get_or_add_tcPr().append(
+            parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="{value}"/>')
+        )
+
+    assert extract(docx_built(build), "docx").tables == [(1, [["MOD PRG/29/1", "1.3"]])]
+
+
+def test_a_cell_merged_down_past_a_short_row_ends_where_it_ends():
+    # The third cell covers rows 1 and 2; row 2 has one cell of its own. The browser
+    # leaves its second column empty: the merged cell does not reach row 3.
+    page = html_bytes(
+        "<table><tr><td>a</td><td>b</td><td rowspan=2>c</td></tr><tr><td>d</td></tr>"
+        "<tr><td>e</td><td>f</td><td>g</td></tr></table>"
+    )
+    assert read(page).tables == [(1, [["a", "b", "c"], ["d", "", "c"], ["e", "f", "g"]])]
