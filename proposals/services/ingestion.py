@@ -56,6 +56,7 @@ from ..ingest.parse import (
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
 from .proposals import (
+    base_number,
     differs,
     proposal_apply,
     proposals_create,
@@ -889,6 +890,7 @@ def save_proposals(
     curated = edited_by_curators([*own.values(), *current.values()])
     deleted = deleted_by_curators(document, numbers)
     review, new, found, revisions, earlier = [], [], [], [], []
+    revised_by: dict[int, str] = {}  # the rows this document revises: by which number
     to_review = updated = 0
     for item in parsed:
         problems = list(item.problems)
@@ -908,9 +910,19 @@ def save_proposals(
         if proposal is None:
             latest = current.get(item.number) or variant_for(document, item.number, variants)
             placement, proposal = version_for(document, latest, problems)
+        if placement == REVISED and proposal.pk in revised_by:
+            # Two numbers of this document (RUS/27R2/7, and RUS/27R1/7 that it cites)
+            # would each be the new version of one row: both would be current.
+            problems.append(
+                f"{revised_by[proposal.pk]} of this document is already the new version of "
+                f"{proposal.number} ({proposal.document})"
+            )
+            placement = CONFLICT
         if placement == CONFLICT:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
+        if placement == REVISED:
+            revised_by[proposal.pk] = item.number
         score = confidence(problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
@@ -1080,15 +1092,6 @@ def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
     )
 
 
-# The revision part of a number (the R1 of RUS/27R1/7).
-REVISION_PART = re.compile(r"R\d+(?=/\d+$)")
-
-
-def base_number(number: str) -> str:
-    """The number without its revision part: RUS/27R1/7 and RUS/27/7 are one proposal."""
-    return REVISION_PART.sub("", number)
-
-
 def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list[Proposal]]:
     """The current proposals of the conference whose number is one of these but for its
     revision part (RUS/27R1/7 for RUS/27/7, and the other way), by base number; two
@@ -1158,10 +1161,12 @@ def version_for(
     if current.document is not None and revises(current.document, document):
         # Also when the later document is known from metadata only.
         return EARLIER, current
+    if current.document is not None and revises(document, current.document):
+        # Also when the earlier document is known from metadata only: its record stays
+        # its own version, and this document's proposal (perhaps numbered with R) is new.
+        return REVISED, current
     if current.document is None or current.document.sha256 is None:
         return SOURCED, current
-    if revises(document, current.document):
-        return REVISED, current
     problems.append(f"the number is already used by {current.document}")
     return CONFLICT, None
 

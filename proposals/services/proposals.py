@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -231,7 +232,7 @@ def proposals_delete(proposals: QuerySet) -> int:
         histories = Q()
         for row in doomed.values():
             if row.number:
-                histories |= Q(conference_id=row.conference_id, number=row.number)
+                histories |= Q(numbered_alike(row.number), conference_id=row.conference_id)
         Proposal.objects.filter(histories, published=True).exclude(pk__in=list(doomed)).update(
             updated_at=timezone.now()
         )
@@ -245,6 +246,26 @@ def proposals_delete(proposals: QuerySet) -> int:
         for pk in layer:
             del remaining[pk]
     return len(doomed)
+
+
+# The revision part of a number (the R1 of RUS/27R1/7).
+REVISION_PART = re.compile(r"R\d+(?=/\d+$)")
+
+
+def base_number(number: str) -> str:
+    """The number without its revision part: RUS/27R1/7 and RUS/27/7 are one proposal."""
+    return REVISION_PART.sub("", number)
+
+
+def numbered_alike(number: str) -> Q:
+    """A condition on the numbers of `number`'s versions, whatever their revision part
+    (RUS/27/7, RUS/27R1/7, RUS/27R2/7); it may take a few others in, which base_number
+    tells apart."""
+    base = base_number(number)
+    head, slash, sequence = base.rpartition("/")
+    if not slash:
+        return Q(number=base)
+    return Q(number=base) | Q(number__startswith=f"{head}R", number__endswith=f"/{sequence}")
 
 
 def version_order(proposal: Proposal) -> tuple:
@@ -267,11 +288,13 @@ def publication_problem(proposal: Proposal, published: bool) -> str | None:
     saved = Proposal.objects.values("conference_id", "number").get(pk=proposal.pk)
     if not saved["number"]:
         return None  # without a number there are no versions
+    # The versions under every revision part of the number (RUS/27/7, RUS/27R1/7).
     history = {
         row["pk"]: row
         for row in Proposal.objects.select_for_update()
-        .filter(conference_id=saved["conference_id"], number=saved["number"])
-        .values("pk", "published", "superseded_by_id")
+        .filter(numbered_alike(saved["number"]), conference_id=saved["conference_id"])
+        .values("pk", "number", "published", "superseded_by_id")
+        if base_number(row["number"]) == base_number(saved["number"])
     }
     before = public_current_count(history)
     history[proposal.pk] = {**history[proposal.pk], "published": published}

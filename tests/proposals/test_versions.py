@@ -287,3 +287,34 @@ def test_deleting_versions_costs_the_same_queries_for_one_or_many(versions):
         return len(captured)
 
     assert queries_to_delete_current_versions(1) == queries_to_delete_current_versions(6)
+
+
+def r_numbered(rows) -> list[Proposal]:
+    """The same history numbered as revisions that print R: RUS/27/7, RUS/27R1/7, RUS/27R2/7."""
+    for position, row in enumerate(rows):
+        number = "RUS/27/7" if position == 0 else f"RUS/27R{position}/7"
+        Proposal.objects.filter(pk=row.pk).update(number=number)
+    return [Proposal.objects.get(pk=row.pk) for row in rows]
+
+
+def test_publishing_is_refused_across_r_numbered_versions_too(versions):
+    # RUS/27/7 published; RUS/27R1/7 and RUS/27R2/7 await review.
+    _, v2, v3 = r_numbered(versions(published=(True, False, False)))
+    problem = publication_problem(v3, True)
+    assert problem is not None and "two current versions" in problem
+    assert publication_problem(v2, True) is None
+
+
+def test_unpublishing_is_refused_across_r_numbered_versions_too(versions):
+    _, v2, v3 = r_numbered(versions())
+    assert publication_problem(v2, False) is not None
+    assert publication_problem(v3, False) is None
+
+
+def test_deleting_an_r_numbered_version_marks_the_relinked_one_updated(versions):
+    # RUS/27/7 -> RUS/27R1/7 -> RUS/27R2/7, all published: without RUS/27R1/7, RUS/27/7
+    # is superseded by RUS/27R2/7, which API clients syncing by updated_at must learn.
+    v1, v2, v3 = r_numbered(versions())
+    proposals_delete(Proposal.objects.filter(pk=v2.pk))
+    assert chain(v1.conference) == [(v1.pk, v3.pk), (v3.pk, None)]
+    assert Proposal.objects.get(pk=v1.pk).updated_at != EARLIER
