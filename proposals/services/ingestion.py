@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -866,10 +866,13 @@ def save_proposals(
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
     # With their proposers and topics, which proposal_apply compares with the parsed ones.
+    # In the order of their keys, not the model's (which joins the conference and sorts
+    # the rows' texts: most of the time of reading a document again on SQLite).
     own = {
         p.number: p
         for p in Proposal.objects.select_for_update()
         .filter(document=document, number__in=numbers)
+        .order_by("pk")
         .prefetch_related("sponsorships", "topics")
     }
     current = {
@@ -877,6 +880,7 @@ def save_proposals(
         # of=self: PostgreSQL cannot lock the nullable side of the join to the document.
         for p in Proposal.objects.select_for_update(of=("self",))
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
+        .order_by("pk")
         .select_related("document")
         .prefetch_related("sponsorships", "topics")
     }
@@ -999,6 +1003,11 @@ def save_proposals(
         "whether it was withdrawn"
         for left in left_out_of_revision(document, numbers)
     ]
+    review += [
+        f"{number}: not in {later}, which replaces this document; a curator decides "
+        "whether it was withdrawn"
+        for number, later in left_out_by_later_revision(document, numbers)
+    ]
     counts = {
         "proposals_created": len(new) + len(earlier),
         # A new version of a proposal counts as an update of it.
@@ -1030,6 +1039,39 @@ def left_out_of_revision(document: Document, numbers: list[str]) -> list[Proposa
         proposal
         for proposal in candidates
         if base_number(proposal.number) not in repeated and revises(document, proposal.document)
+    ]
+
+
+def left_out_by_later_revision(
+    document: Document, numbers: list[str]
+) -> list[tuple[str, Document]]:
+    """This document's numbers that a revision of it, read before it, does not repeat:
+    left_out_of_revision for a document that arrives after its revision. Each is
+    current (nothing later replaces it), so a curator is asked. Two queries."""
+    family = Q(base_document=document.pk)
+    if document.base_document_id:
+        family |= Q(base_document=document.base_document_id)
+    later = [
+        other
+        for other in Document.objects.filter(family, kind=DocumentKind.REVISION)
+        .exclude(pk=document.pk)
+        .select_related("base_document")
+        if revises(other, document)
+    ]
+    if not later:
+        return []
+    repeated: dict[int, set[str]] = {other.pk: set() for other in later}
+    for document_id, number in Proposal.objects.filter(document__in=later).values_list(
+        "document_id", "number"
+    ):
+        repeated[document_id].add(base_number(number))
+    # The latest revision that has proposals (one whose reading failed says nothing).
+    read = [other for other in later if repeated[other.pk]]
+    if not read:
+        return []
+    latest = max(read, key=lambda other: (other.date or date.min, other.pk))
+    return [
+        (number, latest) for number in numbers if base_number(number) not in repeated[latest.pk]
     ]
 
 
@@ -1101,8 +1143,10 @@ def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list
     bases = {base_number(number) for number in numbers}
     if not bases:
         return {}
-    current = Proposal.objects.filter(conference=document.conference, superseded_by=None).exclude(
-        number__in=numbers
+    current = (
+        Proposal.objects.filter(conference=document.conference, superseded_by=None)
+        .exclude(number__in=numbers)
+        .order_by("pk")
     )
     # The numbers with a revision part (few), read plainly; the base numbers, exactly.
     revised = current.filter(number__regex=r"R[0-9]+/[0-9]+$").values_list("pk", "number")

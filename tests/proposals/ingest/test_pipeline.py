@@ -1022,6 +1022,19 @@ def test_a_proposal_a_revision_leaves_out_is_named_for_a_curator_and_kept(receiv
     assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
 
 
+def test_an_original_read_after_its_revision_names_what_the_revision_left_out(receive):
+    revision, _ = receive(docx_bytes(REVISION_27))
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, run = receive(docx_bytes(original))
+    assert run.status == IngestStatus.NEEDS_REVIEW
+    assert run.error == (
+        "RUS/27/8: not in wcit-12 Revision 1 to Document 27, which replaces this document; "
+        "a curator decides whether it was withdrawn"
+    )
+    assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
+    assert Proposal.objects.get(number="RUS/27/8").document == first
+
+
 # --- The ingest command ---------------------------------------------------------------
 
 DOC_29 = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
