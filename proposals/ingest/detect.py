@@ -57,6 +57,10 @@ def looks_like_html(text: str) -> bool:
 META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
+# Python codecs that decode bytes to text but that no browser reads a page in.
+NOT_WEB_ENCODINGS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7"}
+
+
 def html_encoding(data: bytes) -> str:
     """A web page's encoding: a byte-order mark's; else the one its <meta> declares;
     else UTF-8 when it reads as UTF-8, else windows-1252, as browsers assume. Latin-1
@@ -71,6 +75,8 @@ def html_encoding(data: bytes) -> str:
             b"a".decode(name)
         # UnicodeError: the "undefined" codec refuses everything, not as a decode error.
         except (LookupError, UnicodeError):
+            name = ""
+        if name in NOT_WEB_ENCODINGS:
             name = ""
         if name in ("iso8859-1", "ascii"):
             return "cp1252"

@@ -47,6 +47,7 @@ ARTICLE = re.compile(
     r"[ \t\u00a0]*$"
 )
 # "CHAPTER II" (the Constitution and Convention), above an ARTICLE heading.
+CHAPTER_WORDS = ("CHAPTER", "CHAPITRE", "CAPÍTULO", "CAPITULO")
 CHAPTER = re.compile(
     r"(?im)^[ \t\u00a0]*(?:CHAPTER|CHAPITRE|CAP[IÍ]TULO)[ \t\u00a0]+[IVXLC\d]+[ \t\u00a0]*$"
 )
@@ -235,7 +236,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         if any(word in upper for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
             following = (after["article"], heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
-        if chapter := CHAPTER.search(tail):
+        if any(word in upper for word in CHAPTER_WORDS) and (chapter := CHAPTER.search(tail)):
             tail = tail[: chapter.start()]
         proposal.reasons = tidy(tail)
         body = body[: reasons.start()]

@@ -585,7 +585,9 @@ def test_a_word_table_cell_merged_down_belongs_to_each_row():
     assert not any(p.needs_review for p in proposals)
 
 
-@pytest.mark.parametrize("charset", ["rot13", "base64", "utf-16", "no-such-encoding"])
+@pytest.mark.parametrize(
+    "charset", ["rot13", "base64", "utf-16", "no-such-encoding", "idna", "unicode_escape"]
+)
 def test_a_web_page_declaring_no_usable_charset_is_read_as_utf8(charset):
     page = (
         f"<html><head><meta charset={charset}></head><body><p>MOD\tPRG/29/1</p>"
