@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -253,8 +254,6 @@ class ProposalAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         # Each entry names the deleted proposal's document: reading that document again
         # does not bring it back, and nothing of the same number in another document.
-        from django.contrib.admin.models import DELETION, LogEntry
-
         by_document: dict = {}
         for proposal in queryset:
             by_document.setdefault(proposal.document_id, []).append(proposal)

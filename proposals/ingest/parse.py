@@ -389,8 +389,11 @@ def read_cells(
     provision_at = next(
         (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
     )
-    resolution_at = next(
-        (i for i, c in enumerate(cells) if i not in used and RESOLUTION.match(c)), None
+    # A resolution in the provision column, where no provision number is.
+    resolution_at = (
+        next((i for i, c in enumerate(cells) if i not in used and RESOLUTION.match(c)), None)
+        if provision_at is None
+        else None
     )
     if provision_at is not None:
         proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]

@@ -914,19 +914,20 @@ def save_proposals(
         if proposal is None:
             latest = current.get(item.number) or variant_for(document, item.number, variants)
             placement, proposal = version_for(document, latest, problems)
-        if placement == REVISED and proposal.pk in revised_by:
-            # Two numbers of this document (RUS/27R2/7, and RUS/27R1/7 that it cites)
-            # would each be the new version of one row: both would be current.
-            problems.append(
-                f"{revised_by[proposal.pk]} of this document is already the new version of "
-                f"{proposal.number} ({proposal.document})"
-            )
-            placement = CONFLICT
+        if placement == REVISED:
+            if proposal.pk in revised_by:
+                # Two numbers of this document (RUS/27R2/7, and RUS/27R1/7 that it cites)
+                # would each be the new version of one row: both would be current.
+                problems.append(
+                    f"{revised_by[proposal.pk]} of this document is already the new version "
+                    f"of {proposal.number} ({proposal.document})"
+                )
+                placement = CONFLICT
+            else:
+                revised_by[proposal.pk] = item.number
         if placement == CONFLICT:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
-        if placement == REVISED:
-            revised_by[proposal.pk] = item.number
         score = confidence(problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
@@ -998,16 +999,7 @@ def save_proposals(
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
-    review += [
-        f"{left.number}: in {left.document} but not in this revision; a curator decides "
-        "whether it was withdrawn"
-        for left in left_out_of_revision(document, numbers)
-    ]
-    review += [
-        f"{number}: not in {later}, which replaces this document; a curator decides "
-        "whether it was withdrawn"
-        for number, later in left_out_by_later_revision(document, numbers)
-    ]
+    review += left_out(document, numbers)
     counts = {
         "proposals_created": len(new) + len(earlier),
         # A new version of a proposal counts as an update of it.
@@ -1015,6 +1007,19 @@ def save_proposals(
         "proposals_to_review": to_review,
     }
     return review, counts
+
+
+def left_out(document: Document, numbers: list[str]) -> list[str]:
+    """For a curator: the proposals that a revision does not repeat of what it replaces,
+    whichever of the two was read first."""
+    decides = "a curator decides whether it was withdrawn"
+    return [
+        f"{left.number}: in {left.document} but not in this revision; {decides}"
+        for left in left_out_of_revision(document, numbers)
+    ] + [
+        f"{number}: not in {later}, which replaces this document; {decides}"
+        for number, later in left_out_by_later_revision(document, numbers)
+    ]
 
 
 def left_out_of_revision(document: Document, numbers: list[str]) -> list[Proposal]:
