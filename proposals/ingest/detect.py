@@ -57,6 +57,8 @@ def looks_like_html(text: str) -> bool:
 META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
+MARKUP = b'<meta name="author" content=x charset=utf-8>'
+
 # Python codecs that decode bytes to text but that no browser reads a page in.
 NOT_WEB_ENCODINGS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7"}
 
@@ -70,9 +72,13 @@ def html_encoding(data: bytes) -> str:
     if declared := META_CHARSET.search(data[:4096]):
         try:
             name = codecs.lookup(declared[1].decode("ascii")).name
-            # A text encoding, not a transform such as rot13 or base64 (LookupError).
-            # UTF-16 and UTF-32 cannot decode one byte, and are not read from a <meta>.
-            b"a".decode(name)
+            # A text encoding, not a transform such as rot13 or base64 (LookupError),
+            # and one that reads the markup that declared it as it is, as every encoding
+            # a browser takes from a <meta> does: not UTF-16 or UTF-32 (which cannot
+            # decode one byte) nor EBCDIC (in which a leaked page's author would hide
+            # from the patterns that take metadata out of the public copy).
+            if MARKUP.decode(name) != MARKUP.decode("ascii"):
+                name = ""
         # UnicodeError: the "undefined" codec refuses everything, not as a decode error.
         except (LookupError, UnicodeError):
             name = ""

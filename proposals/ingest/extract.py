@@ -41,6 +41,13 @@ class Limits:
     # the parser's memory grows with them (a million empty <br> take over half a gigabyte),
     # and a 100 MB page of nothing else would hold tens of millions.
     max_html_elements: int = 500_000
+    # Block elements in an HTML page, however they nest: a bound on the depth that holds
+    # even where the tags cannot be told apart from their attributes (50,000 deep: about
+    # four seconds of the parser's time). A Word page has a few dozen.
+    max_html_blocks: int = 50_000
+    # Characters that merged cells add by being read again in each row they cover: a
+    # large cell merged over many rows would otherwise turn a small file into gigabytes.
+    max_repeated_characters: int = 20_000_000
 
 
 @dataclass
@@ -202,12 +209,17 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
 
     pages: list[list[str]] = [[]]
     tables: list[tuple[int, Table]] = []
+    repeats = Repeats(limits)
     for block in own_children(document.element.body, qn("w:p"), qn("w:tbl")):
         if block.tag == qn("w:p"):
             # A page break may open the paragraph (Ctrl+Enter before its text, and what
             # LibreOffice writes for a .doc) or be its paragraph property.
-            if block.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None and any(
-                line.strip() for line in pages[-1]
+            page_break = block.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}")
+            # w:val="0" turns off a break the paragraph's style would make.
+            if (
+                page_break is not None
+                and page_break.get(qn("w:val"), "1") not in WORD_FALSE
+                and any(line.strip() for line in pages[-1])
             ):
                 pages.append([])
             first, *after_breaks = paragraph_text(block, page_breaks=True).split("\f")
@@ -216,7 +228,7 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
                 pages.append([part] if part else [])
         elif block.tag == qn("w:tbl"):
             # The table's own rows and cells: a table inside a cell is part of its text.
-            rows = word_rows(block)
+            rows = word_rows(block, repeats)
             tables.append((len(pages), rows))
             pages[-1].extend(" | ".join(cells) for cells in rows)
         if len(pages) > limits.max_pages:
@@ -224,7 +236,28 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
     return Extracted(pages=["\n".join(lines) for lines in pages], tables=tables)
 
 
-def word_rows(table) -> Table:
+WORD_FALSE = frozenset({"0", "false", "off"})
+
+
+class Repeats:
+    """What a document's merged cells have added to its text so far, within
+    Limits.max_repeated_characters."""
+
+    def __init__(self, limits: Limits):
+        self.most = self.left = limits.max_repeated_characters
+
+    def add(self, text: str) -> str:
+        self.left -= len(text)
+        if self.left < 0:
+            raise DocumentTooLarge(
+                "The document's merged table cells repeat over "
+                f"{self.most:,} characters across the rows they "
+                "cover, which no real document does: refused."
+            )
+        return text
+
+
+def word_rows(table, repeats: Repeats) -> Table:
     """A Word table's rows. A cell merged down over the rows below (a provision shared
     by two proposals) is read in each of them, as it reads: Word leaves the cells it
     covers empty, marked as continuing it."""
@@ -241,7 +274,7 @@ def word_rows(table) -> Table:
             spanned = grid_span.get(qn("w:val"), "") if grid_span is not None else ""
             width = stated_count(spanned) or 1
             if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
-                text = above.get(column, "")
+                text = repeats.add(above.get(column, ""))
             else:
                 text = "\n".join(
                     paragraph_text(paragraph) for paragraph in cell.iter(qn("w:p"))
@@ -302,6 +335,7 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     for node in tree.css("script, style, noscript"):
         node.decompose()
     tables = []
+    repeats = Repeats(limits)
     # Outermost tables only, with their own rows and cells: a table inside a cell is part
     # of the cell's text (reading it again as rows of its own would repeat them).
     for table in [t for t in tree.css("table") if closest(t, "table") is None]:
@@ -318,7 +352,8 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
                 ]
                 for row in table.css("tr")
                 if closest(row, "table") == table
-            ]
+            ],
+            repeats,
         )
         tables.append((1, rows))
         # In the page text a row is one line, as for Word tables, so the running-text
@@ -331,11 +366,21 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
         node.insert_after("\n")
     # A footnote marker is not part of the number before it ("RUS/27/7<sup>1</sup>").
     for node in tree.css("sup, sub"):
-        if node.text()[:1].isdigit():
+        if opening_text(node)[:1].isdigit():
             node.insert_before(" ")
     body = tree.body or tree.root
     text = body.text(separator="", strip=False) if body is not None else ""
     return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+def opening_text(node) -> str:
+    """The text a node opens with, looked for a few first children deep (a marker's
+    <span>): its whole text would cost the square of the depth on nested markers."""
+    for _ in range(4):
+        node = node.child
+        if node is None or node.tag == "-text":
+            break
+    return (node.text_content or "") if node is not None else ""
 
 
 # The most rows or columns a cell is read as covering. A compilation has a handful of
@@ -359,7 +404,7 @@ def span(cell, name: str) -> int:
     return min(stated_count(cell.attributes.get(name) or ""), most) or 1
 
 
-def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
+def spans_filled(rows: list[list[tuple[str, int, int]]], repeats: Repeats) -> Table:
     """The rows with the columns the header has: a cell merged across rows is read in
     each of them (a provision spanning the rows of two proposals is the provision of
     both); one merged across columns fills the others with empty cells. At most
@@ -374,13 +419,14 @@ def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
                 text, left = below.pop(len(row))
                 if left > 1:
                     below[len(row)] = (text, left - 1)
-                row.append(text)
+                row.append(repeats.add(text))
                 continue
             cell = next(pending, None)
             if cell is None:
                 break
             text, rowspan, colspan = cell
             for part in [text, *[""] * (colspan - 1)][: MOST_COLUMNS - len(row)]:
+                below.pop(len(row), None)  # a cell spanning into it ends there, as in browsers
                 if rowspan > 1:
                     below[len(row)] = (part, rowspan - 1)
                 row.append(part)
@@ -390,12 +436,12 @@ def spans_filled(rows: list[list[tuple[str, int, int]]]) -> Table:
             if left > 1:
                 below[column] = (text, left - 1)
             row.extend([""] * (column - len(row)))
-            row.append(text)
+            row.append(repeats.add(text))
         filled.append(row)
     return filled
 
 
-TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
+TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*>")
 # The elements whose depth costs the parser time: each block that opens checks the open
 # elements for a paragraph to close. Inline ones (font, span, b, a), which old pages often
 # leave open, cost nothing and are not counted.
@@ -407,6 +453,11 @@ BLOCKS = frozenset({
 })  # fmt: skip
 
 
+# Every place an element could start; "</p>" and "</br>" with nothing to close make one.
+ELEMENT_OPENING = re.compile(r"<[A-Za-z]|</(?:p|br)[\s/>]", re.IGNORECASE)
+BLOCK_OPENING = re.compile(rf"<(?:{'|'.join(sorted(BLOCKS))})[\s/>]", re.IGNORECASE)
+
+
 # The elements a browser shows on lines of their own (and <br>).
 LINE_BREAKING = ", ".join(sorted(BLOCKS | {
     "p", "li", "dt", "dd", "br", "hr", "table", "caption", "tr", "td", "th", "title", "option",
@@ -416,18 +467,26 @@ LINE_BREAKING = ", ".join(sorted(BLOCKS | {
 
 def check_html_tags(text: str, limits: Limits) -> None:
     """Refuse a page with more elements, or block elements nested deeper, than any real
-    page has, counted from the tags alone (cheap, and before the parser sees the page)."""
-    depth = elements = 0
+    page has, counted from the tags alone (cheap, and before the parser sees the page).
+
+    The tags are told apart by a pattern, which a "<" in an attribute or a tag in a
+    comment can mislead; so the counts of elements and of blocks are also taken
+    from every "<" that could open one, which nothing hides."""
+    if len(ELEMENT_OPENING.findall(text)) > limits.max_html_elements:
+        raise DocumentTooLarge(
+            f"The HTML has over {limits.max_html_elements:,} elements, which no real "
+            "page has: refused."
+        )
+    if len(BLOCK_OPENING.findall(text)) > limits.max_html_blocks:
+        raise DocumentTooLarge(
+            f"The HTML has over {limits.max_html_blocks:,} block elements, which no real "
+            "page has: refused."
+        )
+    depth = 0
     for tag in TAG.finditer(text):
-        closing, name, self_closing = tag.groups()
-        if not closing:
-            elements += 1
-            if elements > limits.max_html_elements:
-                raise DocumentTooLarge(
-                    f"The HTML has over {limits.max_html_elements:,} elements, which no real "
-                    "page has: refused."
-                )
-        if self_closing or name.lower() not in BLOCKS:
+        closing, name = tag.groups()
+        # A block's "/>" means nothing in HTML: <div/> opens a div.
+        if name.lower() not in BLOCKS:
             continue
         if closing:
             depth = max(depth - 1, 0)

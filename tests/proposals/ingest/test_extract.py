@@ -653,3 +653,91 @@ def test_a_cell_merged_down_past_a_short_row_ends_where_it_ends():
         "<tr><td>e</td><td>f</td><td>g</td></tr></table>"
     )
     assert read(page).tables == [(1, [["a", "b", "c"], ["d", "", "c"], ["e", "f", "g"]])]
+
+
+# --- A third review: hostile merged cells, tags the patterns miss, EBCDIC pages ---
+
+
+def test_a_large_cell_merged_over_many_html_rows_is_refused_not_multiplied():
+    cell = "word " * 1000  # 5,000 characters, read again in each of 999 rows below
+    page = "<table><tr><td rowspan=1000>" + cell + "</td></tr>" + "<tr>" * 999 + "</table>"
+    with pytest.raises(DocumentTooLarge, match="merged table cells repeat over 1,000,000"):
+        read(html_bytes(page), Limits(max_repeated_characters=1_000_000))
+    # Under the limit the cell is still read in every row it covers.
+    (_, rows), *_ = read(html_bytes(page), Limits(max_repeated_characters=5_000_000)).tables
+    assert len(rows) == 1000 and rows[-1] == [cell.strip()]
+
+
+def test_a_large_cell_merged_over_many_word_rows_is_refused_not_multiplied():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        first = (
+            '<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>'
+            f"<w:p><w:r><w:t>{'word ' * 1000}</w:t></w:r></w:p></w:tc></w:tr>"
+        )
+        other = "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>"
+        document.element.body.insert(
+            0, parse_xml(f"<w:tbl {nsdecls('w')}>{first}{other * 999}</w:tbl>")
+        )
+
+    with pytest.raises(DocumentTooLarge, match="merged table cells repeat"):
+        extract(docx_built(build), "docx", Limits(max_repeated_characters=1_000_000))
+
+
+def test_a_cell_a_colspan_overlaps_ends_there():
+    page = (
+        "<table><tr><td>a</td><td rowspan=2>b</td></tr>"
+        "<tr><td colspan=2>c</td></tr><tr><td>d</td><td>e</td></tr></table>"
+    )
+    ((_, rows),) = read(html_bytes(page)).tables
+    assert rows == [["a", "b"], ["c", ""], ["d", "e"]]
+
+
+def test_blocks_the_tag_pattern_cannot_see_still_count():
+    # HTML ignores "/>" on a div, which opens one; a "<" in an attribute hides a tag from
+    # the pattern but not from the parser.
+    with pytest.raises(MalformedDocument, match="nests block elements over 50 deep"):
+        read(html_bytes("<div/>" * 51 + "MOD PRG/29/1"), Limits(max_html_depth=50))
+    hidden = html_bytes('<div title="<">' * 101 + "MOD PRG/29/1")
+    with pytest.raises(DocumentTooLarge, match="over 100 block elements"):
+        read(hidden, Limits(max_html_blocks=100))
+    with pytest.raises(DocumentTooLarge, match="over 100 elements"):
+        read(html_bytes('<br title="<">' * 101), Limits(max_html_elements=100))
+
+
+def test_a_footnote_marker_inside_a_span_is_apart_from_the_number():
+    page = "<p>MOD\tPRG/29/1<sup><span>1</span></sup></p><p>5\t1.3\tText.</p><p>Reasons:\tWhy.</p>"
+    (proposal,) = parse_text(read(html_bytes(page)).pages)
+    assert proposal.number == "PRG/29/1"
+
+
+def test_a_word_page_break_turned_off_is_no_break():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        document.add_paragraph("MOD\tPRG/29/1")
+        paragraph = document.add_paragraph("5\t1.3\tText one.")
+        # w:val="0": the paragraph turns off a break its style would make.
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:pageBreakBefore {nsdecls("w")} w:val="0"/>')
+        )
+
+    assert len(extract(docx_built(build), "docx").pages) == 1
+
+
+@pytest.mark.parametrize("charset", ["cp037", "cp500", "cp1140", "cp273"])
+def test_a_page_declaring_ebcdic_is_not_read_in_it_and_its_public_copy_loses_the_author(
+    charset,
+):
+    from proposals.ingest.public_copy import public_copy
+
+    page = (
+        f'<html><head><meta charset="{charset}"><meta name="author" content="Jane Insider">'
+        "</head><body><p>MOD\tPRG/29/1</p><p>5\t1.3\tText.</p><p>Reasons:\tWhy.</p>"
+        "</body></html>"
+    ).encode("ascii")
+    assert [p.number for p in parse_text(read(page).pages)] == ["PRG/29/1"]
+    assert b"Jane Insider" not in public_copy(page, "html")
