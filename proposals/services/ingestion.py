@@ -61,6 +61,7 @@ from .proposals import (
     proposal_apply,
     proposals_create,
     proposals_revise,
+    revision_of,
     version_order,
 )
 
@@ -862,6 +863,7 @@ def save_proposals(
 ) -> tuple[list[str], dict[str, int]]:
     """Link and save every parsed proposal; return what needs a curator's eye, and the
     run's counts of proposals created, updated and to review."""
+    parsed, review = one_version_each(parsed)
     linker = Linker(document, parsed)
     numbers = [item.number for item in parsed]
     # Locked together, so that a second worker on the same document waits.
@@ -893,8 +895,7 @@ def save_proposals(
             row.document = shared.setdefault(row.document_id, row.document)
     curated = edited_by_curators([*own.values(), *current.values()])
     deleted = deleted_by_curators(document, numbers)
-    review, new, found, revisions, earlier = [], [], [], [], []
-    revised_by: dict[int, str] = {}  # the rows this document revises: by which number
+    new, found, revisions, earlier = [], [], [], []
     to_review = updated = 0
     for item in parsed:
         problems = list(item.problems)
@@ -914,17 +915,6 @@ def save_proposals(
         if proposal is None:
             latest = current.get(item.number) or variant_for(document, item.number, variants)
             placement, proposal = version_for(document, latest, problems)
-        if placement == REVISED:
-            if proposal.pk in revised_by:
-                # Two numbers of this document (RUS/27R2/7, and RUS/27R1/7 that it cites)
-                # would each be the new version of one row: both would be current.
-                problems.append(
-                    f"{revised_by[proposal.pk]} of this document is already the new version "
-                    f"of {proposal.number} ({proposal.document})"
-                )
-                placement = CONFLICT
-            else:
-                revised_by[proposal.pk] = item.number
         if placement == CONFLICT:
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
@@ -1007,6 +997,28 @@ def save_proposals(
         "proposals_to_review": to_review,
     }
     return review, counts
+
+
+def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal], list[str]]:
+    """The parsed proposals with one number for each proposal, and notes on the others.
+
+    A document holds one version of a proposal. Where it has two of its numbers
+    (RUS/93R2/1, and RUS/93R1/1 or RUS/93/1 that it quotes in a way the parser reads as
+    a proposal), each would become a current version; the one with the latest revision
+    part is kept, and a curator is told of the others."""
+    latest: dict[str, str] = {}
+    for item in parsed:
+        kept = latest.setdefault(base_number(item.number), item.number)
+        if revision_of(item.number) > revision_of(kept):
+            latest[base_number(item.number)] = item.number
+    kept = [item for item in parsed if latest[base_number(item.number)] == item.number]
+    notes = [
+        f"{item.number}: {latest[base_number(item.number)]} of this document is a later "
+        "number of the same proposal; not saved"
+        for item in parsed
+        if latest[base_number(item.number)] != item.number
+    ]
+    return kept, notes
 
 
 def left_out(document: Document, numbers: list[str]) -> list[str]:
@@ -1226,21 +1238,25 @@ def places_before(document: Document, currents: list[Proposal]) -> list[Proposal
     version whose document revises this one, so that nothing awaiting review stands
     between it and a published one (the public would take both as current), else the
     current version. One query, and one check per later document, however many."""
+    bases = {base_number(current.number) for current in currents}
+    # Whatever their revision part (RUS/27R1/7 for RUS/27/7): the numbers with one are
+    # few, and base_number tells them apart.
     published = Proposal.objects.filter(
+        Q(number__in=bases) | Q(number__regex=r"R[0-9]+/[0-9]+$"),
         conference=document.conference_id,
-        number__in={current.number for current in currents},
         published=True,
     ).select_related("document")
     revising: dict[int, bool] = {}
     oldest: dict[str, Proposal] = {}
     for version in sorted(published, key=version_order):
-        if version.number in oldest or version.document is None:
+        base = base_number(version.number)
+        if base not in bases or base in oldest or version.document is None:
             continue
         if version.document_id not in revising:
             revising[version.document_id] = revises(version.document, document)
         if revising[version.document_id]:
-            oldest[version.number] = version
-    return [oldest.get(current.number, current) for current in currents]
+            oldest[base] = version
+    return [oldest.get(base_number(current.number), current) for current in currents]
 
 
 VERSION_NUMBER = re.compile(r"^(?:Revision|Corrigendum) (\d+) to ")

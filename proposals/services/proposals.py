@@ -257,6 +257,12 @@ def base_number(number: str) -> str:
     return REVISION_PART.sub("", number)
 
 
+def revision_of(number: str) -> int:
+    """The revision a number states: 2 for RUS/93R2/1, 0 for RUS/93/1."""
+    part = REVISION_PART.search(number)
+    return int(part[0][1:]) if part else 0
+
+
 def numbered_alike(number: str) -> Q:
     """A condition on the numbers of `number`'s versions, whatever their revision part
     (RUS/27/7, RUS/27R1/7, RUS/27R2/7); it may take a few others in, which base_number
