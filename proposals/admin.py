@@ -1,6 +1,9 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -254,19 +257,19 @@ class ProposalAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         # Each entry names the deleted proposal's document: reading that document again
         # does not bring it back, and nothing of the same number in another document.
-        by_document: dict = {}
-        for proposal in queryset:
-            by_document.setdefault(proposal.document_id, []).append(proposal)
-        return [
-            entry
-            for document_id, proposals in by_document.items()
-            for entry in LogEntry.objects.log_actions(
+        # One insert, whatever the number of documents (log_actions takes one message).
+        content_type = ContentType.objects.get_for_model(Proposal, for_concrete_model=False)
+        return LogEntry.objects.bulk_create(
+            LogEntry(
                 user_id=request.user.pk,
-                queryset=proposals,
+                content_type=content_type,
+                object_id=str(proposal.pk),
+                object_repr=str(proposal)[:200],
                 action_flag=DELETION,
-                change_message=deletion_note(document_id),
+                change_message=json.dumps(deletion_note(proposal.document_id)),
             )
-        ]
+            for proposal in queryset
+        )
 
     def delete_model(self, request, obj):
         proposals_delete(Proposal.objects.filter(pk=obj.pk))

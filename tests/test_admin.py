@@ -178,3 +178,45 @@ def test_a_documents_page_costs_the_same_queries_for_1_run_as_for_10(
         arrive()
     with django_assert_max_num_queries(len(one)):
         assert admin_client.get(url).status_code == 200
+
+
+def test_deleting_proposals_of_8_documents_costs_the_queries_of_1_and_names_each_document(
+    admin_client, conference_factory, document_factory, proposal_factory
+):
+    import json
+
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proposals.models import Proposal
+
+    conference = conference_factory()
+
+    def delete(documents):
+        rows = [
+            proposal_factory(conference=conference, document=documents[i % len(documents)])
+            for i in range(8)
+        ]
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.post(
+                reverse("admin:proposals_proposal_changelist"),
+                {
+                    "action": "delete_selected",
+                    "_selected_action": [r.pk for r in rows],
+                    "post": "yes",
+                },
+            )
+        assert response.status_code == 302
+        assert not Proposal.objects.filter(pk__in=[r.pk for r in rows]).exists()
+        return rows, len(captured)
+
+    _, one = delete([document_factory(conference=conference)])
+    rows, eight = delete([document_factory(conference=conference) for _ in range(8)])
+    assert eight == one
+    logged = LogEntry.objects.filter(action_flag=DELETION, object_id__in=[str(r.pk) for r in rows])
+    assert sorted(json.loads(entry.change_message)[0]["document"] for entry in logged) == sorted(
+        row.document_id for row in rows
+    )

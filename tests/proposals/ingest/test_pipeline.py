@@ -1316,9 +1316,7 @@ def test_two_numbers_of_one_revision_never_both_become_the_new_version(receive):
 
 
 ORIGINAL_93 = b"Document 93-E\nMOD\tRUS/93/1\n5\t1.3\tFirst.\nReasons:\tWhy.\n"
-REVISION_1_93 = (
-    b"Revision 1 to\nDocument 93-E\nMOD\tRUS/93R1/1\n5\t1.3\tSecond.\nReasons:\tWhy.\n"
-)
+REVISION_1_93 = b"Revision 1 to\nDocument 93-E\nMOD\tRUS/93R1/1\n5\t1.3\tSecond.\nReasons:\tWhy.\n"
 REVISION_2_93_QUOTING_R1 = (
     b"Revision 2 to\nDocument 93-E\nMOD\tRUS/93R2/1\n5\t1.3\tThird.\nReasons:\tWhy.\n"
     b"MOD\tRUS/93R1/1\n5\t1.3\tSecond.\nReasons:\tReplaced.\n"
@@ -1355,9 +1353,7 @@ def test_a_revision_quoting_the_number_of_the_revision_it_replaces(receive):
 
 def test_an_r_numbered_revision_quoting_the_original_number(receive):
     receive(ORIGINAL_93)
-    _, run = receive(
-        REVISION_1_93 + b"MOD\tRUS/93/1\n5\t1.3\tFirst.\nReasons:\tReplaced.\n"
-    )
+    _, run = receive(REVISION_1_93 + b"MOD\tRUS/93/1\n5\t1.3\tFirst.\nReasons:\tReplaced.\n")
     assert publicly_current_93() == [("RUS/93R1/1", "Revision 1 to Document 93")]
     assert run.status == IngestStatus.NEEDS_REVIEW and "RUS/93/1:" in run.error
 
