@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -374,13 +375,13 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
 
 
 def opening_text(node) -> str:
-    """The text a node opens with, looked for a few first children deep (a marker's
-    <span>): its whole text would cost the square of the depth on nested markers."""
-    for _ in range(4):
-        node = node.child
-        if node is None or node.tag == "-text":
-            break
-    return (node.text_content or "") if node is not None else ""
+    """The first text in a node, looked for among its first few descendants (a marker's
+    <span>, an empty bookmark <a> before it): its whole text would cost the square of
+    the depth on nested markers."""
+    for descendant in islice(node.traverse(include_text=True), 12):
+        if descendant.tag == "-text" and (text := (descendant.text_content or "").strip()):
+            return text
+    return ""
 
 
 # The most rows or columns a cell is read as covering. A compilation has a handful of
@@ -441,7 +442,7 @@ def spans_filled(rows: list[list[tuple[str, int, int]]], repeats: Repeats) -> Ta
     return filled
 
 
-TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*>")
+TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 # The elements whose depth costs the parser time: each block that opens checks the open
 # elements for a paragraph to close. Inline ones (font, span, b, a), which old pages often
 # leave open, cost nothing and are not counted.
@@ -472,21 +473,22 @@ def check_html_tags(text: str, limits: Limits) -> None:
     The tags are told apart by a pattern, which a "<" in an attribute or a tag in a
     comment can mislead; so the counts of elements and of blocks are also taken
     from every "<" that could open one, which nothing hides."""
-    if len(ELEMENT_OPENING.findall(text)) > limits.max_html_elements:
+    if at_least(limits.max_html_elements + 1, ELEMENT_OPENING.finditer(text)):
         raise DocumentTooLarge(
             f"The HTML has over {limits.max_html_elements:,} elements, which no real "
             "page has: refused."
         )
-    if len(BLOCK_OPENING.findall(text)) > limits.max_html_blocks:
+    if at_least(limits.max_html_blocks + 1, BLOCK_OPENING.finditer(text)):
         raise DocumentTooLarge(
             f"The HTML has over {limits.max_html_blocks:,} block elements, which no real "
             "page has: refused."
         )
     depth = 0
     for tag in TAG.finditer(text):
-        closing, name = tag.groups()
-        # A block's "/>" means nothing in HTML: <div/> opens a div.
-        if name.lower() not in BLOCKS:
+        closing, name, self_closing = tag.groups()
+        # "<div/>" opens a div in HTML, but one that the end of its cell or section
+        # closes as well, which this count cannot follow: the count of blocks bounds it.
+        if self_closing or name.lower() not in BLOCKS:
             continue
         if closing:
             depth = max(depth - 1, 0)
@@ -497,6 +499,11 @@ def check_html_tags(text: str, limits: Limits) -> None:
                     f"The HTML nests block elements over {limits.max_html_depth} deep, which "
                     "no real page does: refused."
                 )
+
+
+def at_least(count: int, matches) -> bool:
+    """Whether there are `count` matches, found without keeping them all."""
+    return sum(1 for _ in islice(matches, count)) == count
 
 
 def closest(node, tag: str):

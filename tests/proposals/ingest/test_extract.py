@@ -698,8 +698,8 @@ def test_a_cell_a_colspan_overlaps_ends_there():
 def test_blocks_the_tag_pattern_cannot_see_still_count():
     # HTML ignores "/>" on a div, which opens one; a "<" in an attribute hides a tag from
     # the pattern but not from the parser.
-    with pytest.raises(MalformedDocument, match="nests block elements over 50 deep"):
-        read(html_bytes("<div/>" * 51 + "MOD PRG/29/1"), Limits(max_html_depth=50))
+    with pytest.raises(DocumentTooLarge, match="over 50 block elements"):
+        read(html_bytes("<div/>" * 51 + "MOD PRG/29/1"), Limits(max_html_blocks=50))
     hidden = html_bytes('<div title="<">' * 101 + "MOD PRG/29/1")
     with pytest.raises(DocumentTooLarge, match="over 100 block elements"):
         read(hidden, Limits(max_html_blocks=100))
@@ -707,10 +707,32 @@ def test_blocks_the_tag_pattern_cannot_see_still_count():
         read(html_bytes('<br title="<">' * 101), Limits(max_html_elements=100))
 
 
-def test_a_footnote_marker_inside_a_span_is_apart_from_the_number():
-    page = "<p>MOD\tPRG/29/1<sup><span>1</span></sup></p><p>5\t1.3\tText.</p><p>Reasons:\tWhy.</p>"
+@pytest.mark.parametrize("marker", ["<span>1</span>", '<a name="_Ref1"></a>1'])
+def test_a_footnote_marker_inside_a_span_or_after_a_bookmark_is_apart_from_the_number(marker):
+    page = f"<p>MOD\tPRG/29/1<sup>{marker}</sup></p><p>5\t1.3\tText.</p><p>Reasons:\tWhy.</p>"
     (proposal,) = parse_text(read(html_bytes(page)).pages)
     assert proposal.number == "PRG/29/1"
+
+
+def test_empty_self_closed_blocks_that_their_cells_close_do_not_add_up_to_depth():
+    rows = '<tr><td><div class="spacer"/>MOD PRG/29/1</td></tr>' * 2100
+    assert read(html_bytes(f"<table>{rows}</table>")).pages
+
+
+def test_refusing_a_page_of_too_many_elements_does_not_keep_them_all():
+    import tracemalloc
+
+    from proposals.ingest.extract import check_html_tags
+
+    page = "<a>" * 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(DocumentTooLarge):
+            check_html_tags(page, Limits(max_html_elements=1000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000, f"{peak / 1e6:.0f} MB to refuse a 3 MB page"
 
 
 def test_a_word_page_break_turned_off_is_no_break():
