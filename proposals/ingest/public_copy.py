@@ -23,6 +23,9 @@ EMPTY_APP = (
     'properties"/>'
 )
 PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
+# A Word comment's text: notes between those who had the file ("Jane: ask Ghana first")
+# are not the document. Each comment stays, empty, so that the text still opens.
+WORD_COMMENT = re.compile(rb"(<w:comment\b[^>]*?)(?:/>|>.*?</w:comment>)", re.DOTALL)
 # Word's "Save as Web Page" keeps the document's properties (author, company) in XML
 # inside conditional comments, a tracked change's author in cite="mailto:…", and a
 # formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
@@ -114,7 +117,10 @@ def docx_without_metadata(data: bytes) -> bytes:
                 copy.writestr(item, EMPTY_APP.replace("extended-properties", "custom-properties"))
             elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
                 # Tracked changes and comments carry their authors' names and initials.
-                copy.writestr(item, PERSON_ATTRIBUTES.sub(rb'\1=""', source.read(item)))
+                part = PERSON_ATTRIBUTES.sub(rb'\1=""', source.read(item))
+                if item.filename == "word/comments.xml":
+                    part = WORD_COMMENT.sub(rb"\1><w:p/></w:comment>", part)
+                copy.writestr(item, part)
             else:
                 copy.writestr(item, source.read(item))
     return out.getvalue()

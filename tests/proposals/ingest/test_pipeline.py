@@ -277,6 +277,24 @@ def test_a_leaked_docx_gets_a_public_copy_without_identifying_metadata(receive):
     assert docx.Document(io.BytesIO(public)).paragraphs  # still opens
 
 
+def test_the_public_copy_of_a_leaked_docx_keeps_no_comment_text_nor_author(receive):
+    import docx
+
+    source = docx.Document(io.BytesIO(docx_bytes(REVISION_27)))
+    runs = source.paragraphs[-1].runs
+    source.add_comment(runs, text="Jane: ask Ghana first.", author="Jane Insider", initials="JI")
+    out = io.BytesIO()
+    source.save(out)
+    document, run = receive(out.getvalue(), origin="leaked")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    public = document.public_file.read()
+    archive = zipfile.ZipFile(io.BytesIO(public))
+    assert all(b"Jane" not in archive.read(name) for name in archive.namelist())
+    # It still opens, with its comment there but empty.
+    (comment,) = docx.Document(io.BytesIO(public)).comments
+    assert comment.text == ""
+
+
 def test_the_public_copy_is_not_named_after_the_originals_hash(receive):
     from proposals.ingest.detect import detect_type
     from proposals.services.ingestion import document_ingest
