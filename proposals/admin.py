@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
@@ -266,7 +264,7 @@ class ProposalAdmin(admin.ModelAdmin):
                 object_id=str(proposal.pk),
                 object_repr=str(proposal)[:200],
                 action_flag=DELETION,
-                change_message=json.dumps(deletion_note(proposal.document_id)),
+                change_message=deletion_note(proposal.document_id),
             )
             for proposal in queryset
         )

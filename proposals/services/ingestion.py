@@ -58,6 +58,7 @@ from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, 
 from .proposals import (
     base_number,
     differs,
+    numbered_as_any,
     proposal_apply,
     proposals_create,
     proposals_revise,
@@ -1008,16 +1009,19 @@ def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal]
     part is kept, and a curator is told of the others."""
     latest: dict[str, str] = {}
     for item in parsed:
-        kept = latest.setdefault(base_number(item.number), item.number)
-        if revision_of(item.number) > revision_of(kept):
-            latest[base_number(item.number)] = item.number
-    kept = [item for item in parsed if latest[base_number(item.number)] == item.number]
-    notes = [
-        f"{item.number}: {latest[base_number(item.number)]} of this document is a later "
-        "number of the same proposal; not saved"
-        for item in parsed
-        if latest[base_number(item.number)] != item.number
-    ]
+        base = base_number(item.number)
+        if revision_of(item.number) > revision_of(latest.setdefault(base, item.number)):
+            latest[base] = item.number
+    kept, notes = [], []
+    for item in parsed:
+        later = latest[base_number(item.number)]
+        if later == item.number:
+            kept.append(item)
+        else:
+            notes.append(
+                f"{item.number}: {later} of this document is a later number of the same "
+                "proposal; not saved"
+            )
     return kept, notes
 
 
@@ -1125,10 +1129,10 @@ def edited_by_curators(proposals: list[Proposal]) -> set[int]:
     return {int(pk) for pk in edited}
 
 
-def deletion_note(document_id: int | None) -> list[dict]:
+def deletion_note(document_id: int | None) -> str:
     """The change message the admin logs with a deleted proposal: its document's id
     (with no added, changed or deleted part, the history shows nothing of it)."""
-    return [{"document": document_id}]
+    return json.dumps([{"document": document_id}])
 
 
 def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
@@ -1146,7 +1150,7 @@ def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
             action_time__gte=since,
             # The same number in another conference, or in another version of the
             # document, is another proposal.
-            change_message=json.dumps(deletion_note(document.pk)),
+            change_message=deletion_note(document.pk),
         ).values_list("object_repr", flat=True)
     )
 
@@ -1154,9 +1158,7 @@ def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
 def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list[Proposal]]:
     """The current proposals of the conference whose number is one of these but for its
     revision part (RUS/27R1/7 for RUS/27/7, and the other way), by base number; two
-    queries. Not a condition per number head: a compilation can have hundreds of them,
-    which SQLite refuses past 500 (its expression depth limit) and PostgreSQL would test
-    one by one on every row of the conference."""
+    queries (numbered_as_any)."""
     bases = {base_number(number) for number in numbers}
     if not bases:
         return {}
@@ -1165,13 +1167,10 @@ def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list
         .exclude(number__in=numbers)
         .order_by("pk")
     )
-    # The numbers with a revision part (few), read plainly; the base numbers, exactly.
-    revised = current.filter(number__regex=r"R[0-9]+/[0-9]+$").values_list("pk", "number")
-    near = [pk for pk, number in revised if base_number(number) in bases]
     variants: dict[str, list[Proposal]] = {}
     for row in (
-        current.select_for_update(of=("self",))
-        .filter(Q(pk__in=near) | Q(number__in=bases))
+        numbered_as_any(current, bases)
+        .select_for_update(of=("self",))
         .exclude(document=document)
         .select_related("document")
     ):
@@ -1237,20 +1236,17 @@ def places_before(document: Document, currents: list[Proposal]) -> list[Proposal
     number, read after a later version of it, is superseded by: the oldest published
     version whose document revises this one, so that nothing awaiting review stands
     between it and a published one (the public would take both as current), else the
-    current version. One query, and one check per later document, however many."""
+    current version, whatever their revision parts. Two queries (numbered_as_any), and
+    one check per later document, however many."""
     bases = {base_number(current.number) for current in currents}
-    # Whatever their revision part (RUS/27R1/7 for RUS/27/7): the numbers with one are
-    # few, and base_number tells them apart.
-    published = Proposal.objects.filter(
-        Q(number__in=bases) | Q(number__regex=r"R[0-9]+/[0-9]+$"),
-        conference=document.conference_id,
-        published=True,
-    ).select_related("document")
+    published = Proposal.objects.filter(conference=document.conference_id, published=True)
     revising: dict[int, bool] = {}
     oldest: dict[str, Proposal] = {}
-    for version in sorted(published, key=version_order):
+    for version in sorted(
+        numbered_as_any(published, bases).select_related("document"), key=version_order
+    ):
         base = base_number(version.number)
-        if base not in bases or base in oldest or version.document is None:
+        if base in oldest or version.document is None:
             continue
         if version.document_id not in revising:
             revising[version.document_id] = revises(version.document, document)

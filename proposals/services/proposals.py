@@ -263,6 +263,17 @@ def revision_of(number: str) -> int:
     return int(part[0][1:]) if part else 0
 
 
+def numbered_as_any(rows: QuerySet, bases: set[str]) -> QuerySet:
+    """The rows whose number is one of these base numbers, whatever its revision part.
+    The numbers with a revision part (few) are read plainly, one query now, then taken by
+    key: not a condition per number, which a compilation of hundreds of numbers would
+    make past SQLite's expression depth limit (500) and PostgreSQL would test one by one
+    on every row of the conference."""
+    revised = rows.filter(number__regex=r"R[0-9]+/[0-9]+$").values_list("pk", "number")
+    near = [pk for pk, number in revised if base_number(number) in bases]
+    return rows.filter(Q(pk__in=near) | Q(number__in=bases))
+
+
 def numbered_alike(number: str) -> Q:
     """A condition on the numbers of `number`'s versions, whatever their revision part
     (RUS/27/7, RUS/27R1/7, RUS/27R2/7); it may take a few others in, which base_number
