@@ -57,6 +57,7 @@ def looks_like_html(text: str) -> bool:
 META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
+# Markup that an encoding a browser takes from a <meta> reads as ASCII does.
 MARKUP = b'<meta name="author" content=x charset=utf-8>'
 
 # Python codecs that decode bytes to text but that no browser reads a page in.
