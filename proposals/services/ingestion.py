@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -62,7 +62,9 @@ from .proposals import (
     proposal_apply,
     proposals_create,
     proposals_revise,
+    proposer_keys,
     revision_of,
+    sponsorship_key,
     version_order,
 )
 
@@ -963,11 +965,12 @@ def save_proposals(
             # at this doubtful reading: only where the file puts it and the doubts change.
             problems.append("the published text is kept until this is checked")
             found.append((proposal, placement_only(facts, problems)))
-        elif proposal.pk in curated and (changed := reads_differently(proposal, facts)):
-            # A curator's correction is not undone by reading the file again: the
-            # difference goes to review instead.
-            problems.append(f"a curator edited it; the file reads differently: {changed}")
-            publish = False
+        elif proposal.pk in curated:
+            # A curator's work (text, proposers, topics) is not undone by reading the
+            # file again: a difference goes to review instead.
+            if changed := reads_differently(proposal, facts):
+                problems.append(f"a curator edited it; the file reads differently: {changed}")
+                publish = False
             found.append((proposal, placement_only(facts, problems)))
         else:
             found.append((proposal, facts))
@@ -1108,22 +1111,29 @@ def placement_only(facts: dict, problems: list[str]) -> dict:
 
 
 def reads_differently(proposal: Proposal, facts: dict) -> str:
-    """The content fields in which this reading differs from the row, named, or ""."""
-    return ", ".join(
+    """The content fields in which this reading differs from the row, and its proposers
+    (prefetched), named, or "". Not its topics: keyword rules give those, not the file."""
+    names = [
         name.replace("_", " ")
         for name in CONTENT_FIELDS
         if facts[name] not in ("", None) and differs(proposal, name, facts[name])
-    )
+    ]
+    if facts["proposers"] and [sponsorship_key(p) for p in facts["proposers"]] != proposer_keys(
+        proposal
+    ):
+        names.append("proposers")
+    return ", ".join(names)
 
 
 def edited_by_curators(proposals: list[Proposal]) -> set[int]:
-    """Which of these proposals a curator has changed in the admin (its change history),
-    in one query."""
+    """Which of these proposals a curator has added or changed in the admin (its change
+    history), in one query."""
     if not proposals:
         return set()
     edited = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Proposal),
-        action_flag=CHANGE,
+        # One a curator typed in counts too: it is theirs from the start.
+        action_flag__in=(ADDITION, CHANGE),
         object_id__in=[str(proposal.pk) for proposal in proposals],
     ).values_list("object_id", flat=True)
     return {int(pk) for pk in edited}

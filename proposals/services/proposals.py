@@ -418,6 +418,13 @@ def touch(proposal: Proposal) -> None:
     proposal.save(update_fields=["updated_at"])
 
 
+def proposer_keys(proposal: Proposal) -> list[tuple[int | None, int | None, int | None]]:
+    """The proposal's proposers as sponsorship keys, in their order (from its prefetched
+    sponsorships, when they are)."""
+    rows = sorted(proposal.sponsorships.all(), key=lambda row: row.position)
+    return [tuple(getattr(row, field) for field in SPONSORSHIP_KEY_FIELDS) for row in rows]
+
+
 def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
     # proposal_set_proposers without its own transaction, for proposal_apply's.
     wanted = {sponsorship_key(proposer): position for position, proposer in enumerate(proposers)}

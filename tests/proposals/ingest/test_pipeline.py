@@ -932,6 +932,88 @@ def test_ingesting_again_restores_what_the_file_says_where_no_curator_edited(rec
     assert proposal.text == "An earlier wording of the Internet article."
 
 
+TEXT_88 = b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tInternet text.\nReasons:\tWhy.\n"
+
+
+def edit_in_admin(admin_client, proposal, **changes):
+    """Save `proposal`'s admin change form with these fields changed, as a curator does."""
+    from tests.admin_forms import change_form_data
+
+    url = f"/admin/proposals/proposal/{proposal.pk}/change/"
+    data = {**change_form_data(admin_client.get(url)), **changes}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_ingesting_again_keeps_a_co_signer_a_curator_added(receive, admin_client):
+    from delegations.models import MemberState
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(TEXT_88)
+    proposal = Proposal.objects.get(number="RUS/88/1")
+    ghana = MemberState.objects.get(itu_code="GHA")
+    edit_in_admin(
+        admin_client,
+        proposal,
+        **{
+            "sponsorships-TOTAL_FORMS": "2",
+            "sponsorships-1-position": "1",
+            "sponsorships-1-member_state": str(ghana.pk),
+            "sponsorships-1-proposal": str(proposal.pk),
+        },
+    )
+    run = document_ingest(run=document_reingest(document=document))
+    codes = [row.member_state.itu_code for row in proposal.sponsorships.order_by("position")]
+    assert codes == ["RUS", "GHA"]
+    # The file names one proposer: a curator is asked, and the public still reads it.
+    assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
+    proposal.refresh_from_db()
+    assert proposal.published
+    assert "the file reads differently: proposers" in proposal.review_reasons
+
+
+def test_ingesting_again_does_not_put_back_a_topic_a_curator_removed(receive, admin_client):
+    from proposals.services.ingestion import document_ingest, document_reingest
+    from tests.factories import TopicFactory
+
+    topic = TopicFactory(keywords="internet")
+    document, _ = receive(TEXT_88)
+    proposal = Proposal.objects.get(number="RUS/88/1")
+    assert list(proposal.topics.all()) == [topic]
+    edit_in_admin(admin_client, proposal, topics=[])
+    run = document_ingest(run=document_reingest(document=document))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert not proposal.topics.exists()
+
+
+def test_ingesting_again_keeps_a_proposal_a_curator_typed_in(receive, admin_client):
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(TEXT_88)
+    misread = Proposal.objects.get(number="RUS/88/1")
+    delete = admin_client.post(f"/admin/proposals/proposal/{misread.pk}/delete/", {"post": "yes"})
+    assert delete.status_code == 302
+    typed = {
+        "conference": str(document.conference_id),
+        "number": "RUS/88/1",
+        "action": "MOD",
+        "text": "The wording as the curator read it.",
+        "document": str(document.pk),
+        "outcome": "unknown",
+        "published": "on",
+        "source": "Typed in from the paper copy",
+        "sponsorships-TOTAL_FORMS": "0",
+        "sponsorships-INITIAL_FORMS": "0",
+    }
+    assert admin_client.post("/admin/proposals/proposal/add/", typed).status_code == 302
+    document_ingest(run=document_reingest(document=document))
+    proposal = Proposal.objects.get(number="RUS/88/1")
+    assert proposal.text == "The wording as the curator read it."
+    assert "a curator edited it; the file reads differently: provision, text" in (
+        proposal.review_reasons
+    )
+
+
 # --- Versions across documents: R-numbers, metadata, unpublished and deleted rows ---------
 
 
