@@ -9,6 +9,10 @@ class GroupMembershipInline(admin.TabularInline):
     autocomplete_fields = ["member_state"]
     fields = ["member_state", "status", "since", "until", "status_in_source", "source"]
 
+    def get_queryset(self, request):
+        # Each row's name reads its member state and group.
+        return super().get_queryset(request).select_related("member_state", "group")
+
 
 @admin.register(MemberState)
 class MemberStateAdmin(admin.ModelAdmin):

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -54,6 +55,10 @@ class ProvisionAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "baseline_text", "margin_number"]
     autocomplete_fields = ["article"]
 
+    def get_queryset(self, request):
+        # A provision's name reads its instrument: the proposals' provision picker lists 20.
+        return super().get_queryset(request).select_related("instrument")
+
 
 class DocumentIntakeInline(admin.TabularInline):
     model = DocumentIntake
@@ -96,7 +101,22 @@ class UploadForm(forms.Form):
 
 class DocumentAdminForm(forms.ModelForm):
     def clean_public_file(self):
-        return within_size_limit(self.cleaned_data["public_file"])
+        file = self.cleaned_data["public_file"]
+        # Only a new upload is weighed: the saved copy may be gone from disk, or over a
+        # limit lowered since, and the rest of the form must still save.
+        return within_size_limit(file) if isinstance(file, UploadedFile) else file
+
+    def clean_origin(self):
+        origin = self.cleaned_data["origin"]
+        saved = self.instance
+        if saved.pk and saved.origin == Origin.LEAKED and saved.file and origin != Origin.LEAKED:
+            # The public is served an official document's own file, and this one is the
+            # leaked original, with whatever in it could identify who passed it on.
+            raise forms.ValidationError(
+                "A file that arrived leaked stays the curators'. Upload the official "
+                "release as its own document instead."
+            )
+        return origin
 
 
 def within_size_limit(file):
@@ -125,8 +145,9 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.action(description="Ingest the selected documents again", permissions=["change"])
     def ingest_again(self, request, queryset):
         queued = 0
-        for document in queryset.exclude(file=""):
-            document_reingest(document=document)
+        for document in queryset.exclude(file="").select_related("conference"):
+            run = document_reingest(document=document)
+            self.log_change(request, document, f"Ingested again (run {run.pk}).")
             queued += 1
         messages.success(request, f"{queued} document(s) queued for ingestion.")
 
@@ -153,6 +174,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 filename=upload.name,
                 received_by=request.user,
             )
+            self.log_upload(request, document, run, upload.name)
             if run is None:
                 messages.info(
                     request, f"These bytes are already known as {document}; intake recorded."
@@ -167,6 +189,15 @@ class DocumentAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/proposals/document/upload.html", context)
+
+    def log_upload(self, request, document, run, filename):
+        """The upload in the document's history, beside the curators' edits."""
+        done = "already known, not read again" if run is None else f"ingest run {run.pk}"
+        self.log_change(request, document, f"Uploaded {filename}: {done}.")
+
+    def get_queryset(self, request):
+        # A document's name reads its conference: the proposals' document picker lists 20.
+        return super().get_queryset(request).select_related("conference")
 
 
 @admin.register(IngestRun)
@@ -192,6 +223,10 @@ class IngestRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A run is the record of an attempt, kept with its document.
+        return False
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -206,6 +241,16 @@ class SponsorshipInline(admin.TabularInline):
     autocomplete_fields = ["member_state", "regional_group", "sector_member"]
     fields = ["position", "member_state", "regional_group", "sector_member"]
 
+    def get_queryset(self, request):
+        # Each row's name reads its proposer and proposal.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "proposal__conference", "member_state", "regional_group", "sector_member"
+            )
+        )
+
 
 class ProposalAdminForm(forms.ModelForm):
     """The admin builds the fields; this adds the rule on publishing versions."""
@@ -213,7 +258,18 @@ class ProposalAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         published = cleaned.get("published")
-        if published is not None and (problem := publication_problem(self.instance, published)):
+        if published is None or self.has_error("conference") or self.has_error("number"):
+            return cleaned  # the field's own error says what is wrong
+        # The number and conference as they will be saved: the row may be new, or renamed.
+        # (A version's are read-only, so not in the form: the saved ones hold.)
+        conference = cleaned.get("conference")
+        problem = publication_problem(
+            self.instance,
+            published,
+            conference_id=conference.pk if conference else None,
+            number=cleaned.get("number"),
+        )
+        if problem:
             raise forms.ValidationError({"published": problem})
         return cleaned
 

@@ -220,3 +220,205 @@ def test_deleting_proposals_of_8_documents_costs_the_queries_of_1_and_names_each
     assert sorted(json.loads(entry.change_message)[0]["document"] for entry in logged) == sorted(
         row.document_id for row in rows
     )
+
+
+# --- Curators' edits and the pipeline ------------------------------------------------------
+
+TEXT_88 = b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tInternet text.\nReasons:\tWhy.\n"
+
+
+@pytest.fixture
+def receive(reference_data, django_capture_on_commit_callbacks):
+    from proposals.choices import IntakeChannel
+    from proposals.models import Conference
+    from proposals.services.ingestion import document_receive
+
+    def receive(data, origin="official"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _, run = document_receive(
+                conference=Conference.objects.get(slug="wcit-12"),
+                data=data,
+                origin=origin,
+                channel=IntakeChannel.COMMAND,
+                filename="doc88.txt",
+            )
+        run.refresh_from_db()
+        return run.document
+
+    return receive
+
+
+def edit_document(client, document, **changes):
+    from tests.admin_forms import change_form_data
+
+    url = reverse("admin:proposals_document_change", args=[document.pk])
+    return client.post(url, {**change_form_data(client.get(url)), **changes})
+
+
+def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
+    admin_client, document_factory
+):
+    document = document_factory(origin="leaked", public_file="public/ab/" + "ab" * 32)
+    response = edit_document(admin_client, document, title="A corrected title")
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "A corrected title"
+
+
+def test_a_public_copy_over_a_limit_lowered_since_does_not_stop_an_edit(
+    admin_client, document_factory, settings
+):
+    from django.core.files.base import ContentFile
+
+    document = document_factory(origin="leaked")
+    document.public_file.save("copy.pdf", ContentFile(b"%PDF-1.4\n" + b"x" * 5000))
+    settings.INGEST_MAX_BYTES = 1000
+    assert edit_document(admin_client, document, title="A corrected title").status_code == 302
+
+
+def test_a_leaked_original_cannot_be_made_the_public_file(admin_client, receive):
+    document = receive(TEXT_88, origin="leaked")
+    response = edit_document(admin_client, document, origin="official")
+    assert response.status_code == 200
+    assert "stays the curators" in response.context["adminform"].form.errors["origin"][0]
+    document.refresh_from_db()
+    assert document.origin == "leaked"
+
+
+def test_ingest_runs_cannot_be_deleted_and_deletions_are_remembered_without_them(
+    admin_client, receive
+):
+    from proposals.models import IngestRun, Proposal
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document = receive(TEXT_88 + b"MOD\tRUS/88/2\n6\t1.4\tA cross-reference.\nReasons:\tNo.\n")
+    misread = Proposal.objects.get(number="RUS/88/2")
+    delete = reverse("admin:proposals_proposal_delete", args=[misread.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    runs = list(IngestRun.objects.values_list("pk", flat=True))
+    admin_client.post(
+        reverse("admin:proposals_ingestrun_changelist"),
+        {"action": "delete_selected", "_selected_action": runs, "post": "yes"},
+    )
+    assert IngestRun.objects.count() == len(runs)
+    # Even with its runs gone (as when a document is recorded from metadata, then read),
+    # the deletion holds.
+    IngestRun.objects.all().delete()
+    document_ingest(run=document_reingest(document=document))
+    assert not Proposal.objects.filter(number="RUS/88/2").exists()
+
+
+def test_adding_a_published_version_by_hand_cannot_give_the_public_two(
+    admin_client, conference_factory, document_factory, proposal_factory
+):
+    from proposals.models import Proposal
+
+    conference = conference_factory()
+    proposal_factory(
+        conference=conference, number="RUS/27/7", document=document_factory(conference=conference)
+    )
+    typed = {
+        "conference": str(conference.pk),
+        "number": "RUS/27R1/7",
+        "action": "MOD",
+        "text": "Typed in.",
+        "outcome": "unknown",
+        "published": "on",
+        "source": "Typed in",
+        "sponsorships-TOTAL_FORMS": "0",
+        "sponsorships-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(reverse("admin:proposals_proposal_add"), typed)
+    assert response.status_code == 200
+    assert "two current versions of RUS/27R1/7" in str(response.context["adminform"].form.errors)
+    # Unpublished, it is saved: a curator decides later.
+    del typed["published"]
+    assert admin_client.post(reverse("admin:proposals_proposal_add"), typed).status_code == 302
+    public = Proposal.objects.visible_to(None).current_for(None)
+    assert public.filter(number__in=["RUS/27/7", "RUS/27R1/7"]).count() == 1
+
+
+def test_upload_and_ingest_again_are_in_the_documents_history(admin_client, reference_data):
+    from django.contrib.admin.models import LogEntry
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import Document
+
+    upload = {"conference": "wcit-12", "origin": "official"}
+    file = SimpleUploadedFile("doc88.txt", TEXT_88)
+    url = reverse("admin:proposals_document_upload")
+    assert admin_client.post(url, {**upload, "file": file}).status_code == 302
+    document = Document.objects.get()
+    admin_client.post(
+        reverse("admin:proposals_document_changelist"),
+        {"action": "ingest_again", "_selected_action": [document.pk]},
+    )
+    history = LogEntry.objects.filter(content_type__model="document", object_id=str(document.pk))
+    messages = sorted(entry.get_change_message() for entry in history)
+    assert len(messages) == 2
+    assert messages[0].startswith("Ingested again (run ")
+    assert messages[1].startswith("Uploaded doc88.txt: ingest run ")
+
+
+def count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_proposals_page_costs_one_query_more_per_co_signer(
+    admin_client, proposal_factory, member_state_factory
+):
+    from proposals.models import Sponsorship
+
+    def page_for(count):
+        proposal = proposal_factory()
+        for position in range(count):
+            Sponsorship.objects.create(
+                proposal=proposal, member_state=member_state_factory(), position=position
+            )
+        return reverse("admin:proposals_proposal_change", args=[proposal.pk])
+
+    one, ten = page_for(1), page_for(10)
+    count_queries(admin_client, one)  # the session and content types, read once
+    # Each row's proposer picker reads its chosen proposer (Django's autocomplete widget);
+    # nothing else grows with the rows.
+    assert count_queries(admin_client, ten) == count_queries(admin_client, one) + 9
+
+
+def test_a_groups_page_costs_one_query_more_per_member(
+    admin_client, regional_group_factory, membership_factory
+):
+    def page_for(count):
+        group = regional_group_factory()
+        for _ in range(count):
+            membership_factory(group=group)
+        return reverse("admin:delegations_regionalgroup_change", args=[group.pk])
+
+    one, ten = page_for(1), page_for(10)
+    count_queries(admin_client, one)
+    assert count_queries(admin_client, ten) == count_queries(admin_client, one) + 9
+
+
+@pytest.mark.parametrize("field_name", ["document", "provision"])
+def test_the_proposals_pickers_cost_the_same_for_1_result_as_for_10(admin_client, field_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DocumentFactory, ProvisionFactory
+
+    make = {"document": DocumentFactory, "provision": ProvisionFactory}[field_name]
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "proposals", "model_name": "proposal", "field_name": field_name}
+    make()
+    admin_client.get(url, params)
+    with CaptureQueriesContext(connection) as one:
+        assert len(admin_client.get(url, params).json()["results"]) == 1
+    for _ in range(9):
+        make()
+    with CaptureQueriesContext(connection) as ten:
+        assert len(admin_client.get(url, params).json()["results"]) == 10
+    assert len(ten) == len(one)

@@ -1147,17 +1147,16 @@ def deletion_note(document_id: int | None) -> str:
 
 def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:
     """Of these numbers, those whose proposal of this document a curator deleted in the
-    admin since it was first read (its change history names them; one query)."""
-    first_run = document.ingest_runs.order_by("created_at").values_list("created_at", flat=True)
-    since = first_run.first()
-    if since is None or not numbers:
+    admin (its change history names them; one query)."""
+    if not numbers:
         return set()
     return set(
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Proposal),
             action_flag=DELETION,
             object_repr__in=numbers,
-            action_time__gte=since,
+            # Not by its runs, which could be gone: since the record was made.
+            action_time__gte=document.created_at,
             # The same number in another conference, or in another version of the
             # document, is another proposal.
             change_message=deletion_note(document.pk),

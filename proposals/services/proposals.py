@@ -292,39 +292,58 @@ def version_order(proposal: Proposal) -> tuple:
 
 
 @transaction.atomic
-def publication_problem(proposal: Proposal, published: bool) -> str | None:
+def publication_problem(
+    proposal: Proposal,
+    published: bool,
+    *,
+    conference_id: int | None = None,
+    number: str | None = None,
+) -> str | None:
     """Why `proposal` may not be made published (or unpublished), or None.
 
     The public takes as current a published version that nothing published supersedes.
     A change that would give them more than one for a number is refused; one that leaves
-    things as they were, or better, is not. The versions are locked, so that two
-    curators changing two of them at once cannot together do what neither may.
+    things as they were, or better, is not. `conference_id` and `number` are what a form
+    is about to save, when they differ from the saved row's (or it is a new one). The
+    versions are locked, so that two curators changing two of them at once cannot
+    together do what neither may.
     """
-    if proposal.pk is None:
-        return None
-    saved = Proposal.objects.values("conference_id", "number").get(pk=proposal.pk)
-    if not saved["number"]:
+    saved = {"conference_id": None, "number": ""}
+    if proposal.pk is not None:
+        saved = Proposal.objects.values("conference_id", "number").get(pk=proposal.pk)
+    conference_id = conference_id or saved["conference_id"]
+    number = saved["number"] if number is None else number
+    if not number or conference_id is None:
         return None  # without a number there are no versions
     # The versions under every revision part of the number (RUS/27/7, RUS/27R1/7).
     history = {
         row["pk"]: row
         for row in Proposal.objects.select_for_update()
-        .filter(numbered_alike(saved["number"]), conference_id=saved["conference_id"])
+        .filter(numbered_alike(number), conference_id=conference_id)
         .values("pk", "number", "published", "superseded_by_id")
-        if base_number(row["number"]) == base_number(saved["number"])
+        if base_number(row["number"]) == base_number(number)
     }
     before = public_current_count(history)
-    history[proposal.pk] = {**history[proposal.pk], "published": published}
+    joins = proposal.pk not in history  # a new row, or one given this number now
+    history[proposal.pk] = {
+        **history.get(proposal.pk, {"superseded_by_id": None}),
+        "published": published,
+    }
     if public_current_count(history) <= max(before, 1):
         return None
+    if joins:
+        return (
+            f"The public would read two current versions of {number}: a published one "
+            "exists. Save this one unpublished, or correct the published one."
+        )
     if published:
         return (
-            f"The public would read two current versions of {saved['number']}: a version "
+            f"The public would read two current versions of {number}: a version "
             "between this one and another published one awaits review. Publish or delete "
             "it first."
         )
     return (
-        f"The public would read two current versions of {saved['number']}: published "
+        f"The public would read two current versions of {number}: published "
         "versions come before and after this one. Delete it instead."
     )
 
