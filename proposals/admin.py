@@ -106,6 +106,16 @@ class DocumentAdminForm(forms.ModelForm):
         # limit lowered since, and the rest of the form must still save.
         return within_size_limit(file) if isinstance(file, UploadedFile) else file
 
+    def clean(self):
+        cleaned = super().clean()
+        # "Clear" on the public file withdraws it for good: ingesting again would make a
+        # new one. Withheld, there is none.
+        if cleaned.get("public_file") is False:
+            cleaned["public_copy_withheld"] = True
+        if cleaned.get("public_copy_withheld"):
+            cleaned["public_file"] = False
+        return cleaned
+
     def clean_origin(self):
         origin = self.cleaned_data["origin"]
         saved = self.instance

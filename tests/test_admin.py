@@ -422,3 +422,33 @@ def test_the_proposals_pickers_cost_the_same_for_1_result_as_for_10(admin_client
     with CaptureQueriesContext(connection) as ten:
         assert len(admin_client.get(url, params).json()["results"]) == 10
     assert len(ten) == len(one)
+
+
+def test_a_public_copy_a_curator_cleared_stays_withdrawn_when_read_again(
+    admin_client, client, receive
+):
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document = receive(TEXT_88, origin="leaked")
+    download = f"/api/v1/documents/{document.pk}/download/"
+    assert document.public_file and client.get(download).status_code == 200
+    assert edit_document(admin_client, document, **{"public_file-clear": "on"}).status_code == 302
+    document.refresh_from_db()
+    assert document.public_copy_withheld and not document.public_file
+    document_ingest(run=document_reingest(document=document))
+    document.refresh_from_db()
+    assert not document.public_file
+    assert client.get(download).status_code == 404
+    # Unticked, the next reading makes the copy again.
+    assert edit_document(admin_client, document, public_copy_withheld="").status_code == 302
+    document_ingest(run=document_reingest(document=document))
+    document.refresh_from_db()
+    assert document.public_file and client.get(download).status_code == 200
+
+
+def test_withholding_the_public_copy_withdraws_the_one_there(admin_client, client, receive):
+    document = receive(TEXT_88, origin="leaked")
+    assert edit_document(admin_client, document, public_copy_withheld="on").status_code == 302
+    document.refresh_from_db()
+    assert not document.public_file
+    assert client.get(f"/api/v1/documents/{document.pk}/download/").status_code == 404

@@ -43,6 +43,12 @@ class Document(models.Model):
         help_text="For a leaked document: a copy without identifying metadata, the only "
         "file the public gets. The original stays with curators.",
     )
+    public_copy_withheld = models.BooleanField(
+        default=False,
+        help_text="For a leaked document: the public gets no copy, and ingesting it again "
+        "makes none (for a text that could identify who passed it on). Clearing the public "
+        "file sets this.",
+    )
     file_type = models.CharField(max_length=10, blank=True, help_text="pdf, docx, html, text")
     page_count = models.PositiveIntegerField(null=True, blank=True)
     extracted_text = models.TextField(blank=True)

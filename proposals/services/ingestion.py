@@ -709,7 +709,10 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
     original's: the original's hash could identify the copy, and so who passed it on.
     Made again at every ingest, so that "Ingest again" replaces a copy that an earlier,
     less thorough cleaner made (the same copy changes nothing), and withdraws it when
-    the document can no longer be cleaned. A file a curator put there is left alone."""
+    the document can no longer be cleaned. A file a curator put there is left alone, and
+    so is their decision to withhold one."""
+    if document.public_copy_withheld:
+        return
     current = document.public_file.name if document.public_file else ""
     if current and not MADE_PUBLIC_COPY.match(current):
         return
