@@ -335,6 +335,11 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     tree = LexborHTMLParser(text)
     for node in tree.css("script, style, noscript"):
         node.decompose()
+    # Last first: a comment's marks lie inside its block, which goes after them.
+    for node in reversed(tree.css(WORD_COMMENT_SELECTOR)):
+        attributes = node.attributes
+        if WORD_COMMENT_PART.search(f"{attributes.get('style')} {attributes.get('class')}"):
+            node.decompose()
     tables = []
     repeats = Repeats(limits)
     # Outermost tables only, with their own rows and cells: a table inside a cell is part
@@ -372,6 +377,19 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
     body = tree.body or tree.root
     text = body.text(separator="", strip=False) if body is not None else ""
     return Extracted(pages=[re.sub(r"\n[ \t]*\n[\s]*", "\n\n", text)], tables=tables)
+
+
+# Word's comments are notes between those who had the file, not the document: their text
+# (in a list at the end of a web page) and the marks in the text that point to them
+# ("[JI1]") are left out. The selector finds the candidates; the pattern decides.
+WORD_COMMENT_SELECTOR = (
+    "[style*=mso-comment], [style*=mso-element], [style*=mso-special-character], "
+    "[class*=msocom], [class*=MsoComment]"
+)
+WORD_COMMENT_PART = re.compile(
+    r"mso-comment-|mso-(?:element|special-character):\s*comment|\bmsocom|\bMsoComment",
+    re.IGNORECASE,
+)
 
 
 def opening_text(node) -> str:

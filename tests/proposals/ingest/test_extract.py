@@ -497,6 +497,33 @@ def test_a_word_web_page_line_split_into_spans_stays_one_line():
     assert proposal.reasons == "Precision."
 
 
+def test_a_word_web_pages_comments_are_not_read_as_its_text():
+    # Word's "Save as Web Page" with a comment: a mark in the text pointing to it, and
+    # the comment itself in a list at the end. Neither is the document.
+    body = (
+        "<p class=MsoNormal>MOD PRG/29/1</p>"
+        "<p class=MsoNormal>5 1.3 These Regulations are established."
+        "<span class=MsoCommentReference><span style='mso-special-character:comment'>&nbsp;"
+        "<a class=msocomanchor id='_anchor_1' href='#_msocom_1' name='_msoanchor_1'>[JI1]</a>"
+        "&nbsp;</span></span></p>"
+        "<p class=MsoNormal>Reasons: Precision.</p>"
+        "<div style='mso-element:comment-list'><hr class=msocomoff align=left size=1>"
+        "<div style='mso-element:comment'><div class=msocomtxt id='_com_1'>"
+        "<p class=MsoCommentText><span class=MsoCommentReference><span "
+        "style='mso-special-character:comment'>&nbsp;<a name='_msocom_1'></a></span></span>"
+        "Jane Insider: ask Ghana first.</p></div></div></div>"
+        "<p style='mso-element:para-border-div'>A bordered paragraph is text.</p>"
+    )
+    (page,) = read(html_bytes(body)).pages
+    assert "Jane" not in page and "[JI1]" not in page
+    assert "A bordered paragraph is text." in page
+    (proposal,) = parse_text([page])
+    assert (proposal.text, proposal.reasons) == (
+        "These Regulations are established.",
+        "Precision.\n\nA bordered paragraph is text.",
+    )
+
+
 @pytest.mark.parametrize(
     "meta",
     ['<meta http-equiv=Content-Type content="text/html; charset=windows-1252">', ""],

@@ -348,8 +348,11 @@ def test_a_word_web_page_with_comments_gets_no_public_copy(receive):
     )
     document, run = receive(page, origin="leaked")
     assert run.status == IngestStatus.SUCCEEDED, run.error
-    assert Proposal.objects.filter(document=document, number="RUS/89/1").exists()
+    proposal = Proposal.objects.get(document=document, number="RUS/89/1")
     assert not document.public_file
+    # Nor are the comments read into the published text, or the document's searched one.
+    assert (proposal.text, proposal.reasons) == ("Text.", "Why.")
+    assert "Jane" not in document.extracted_text
 
 
 def test_official_documents_need_no_public_copy(receive):
