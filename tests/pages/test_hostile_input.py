@@ -7,6 +7,8 @@ from proposals.filters import ProposalFilterSet
 HOSTILE_VALUES = [
     "\x00",
     "a\x00b",
+    "\x01",
+    "a\x1fb\x0b",
     "x" * 10_000,
     "%00",
     "'; DROP TABLE x; --",
@@ -34,3 +36,11 @@ def test_hostile_parameters_never_cause_a_server_error(client, small_world, path
 @pytest.mark.parametrize("key", ["RUS-27-1~abc", "RUS-27-1~", "~", "99999999999999999999", "a%2Fb"])
 def test_odd_proposal_keys_are_not_found(client, small_world, key):
     assert client.get(f"/proposals/wcit-12/{key}/").status_code == 404
+
+
+def test_the_feed_carries_text_xml_cannot_hold(client, proposal_factory):
+    # A vertical tab is Word's line break in its text exports; XML 1.0 has no place for it.
+    proposal_factory(text="Member States shall\x0bensure it.")
+    response = client.get("/proposals/feed/", {"zz": "\x0b"})
+    assert response.status_code == 200
+    assert b"Member States shall ensure it." in response.content
