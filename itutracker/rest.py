@@ -1,4 +1,4 @@
-"""How every API endpoint paginates, renders CSV and documents its errors.
+"""How every API endpoint paginates, renders CSV, serves files and documents its errors.
 
 Configuration shared by the apps' `api/` packages; the apps own their serializers and views.
 """
@@ -16,6 +16,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, renderers, serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 
 # --- Pagination ---------------------------------------------------------------------
 
@@ -234,3 +235,18 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+# --- Files ------------------------------------------------------------------------------
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """For endpoints that answer with a file: the file is what it is, whatever the client's
+    Accept header names (application/octet-stream, the file's own type), and an error is
+    JSON. Negotiating would refuse those headers with a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from itutracker.rest import (
     CSVStreamMixin,
     CursorPagination,
+    FileNegotiation,
     canonical_url,
     columns,
 )
@@ -214,7 +215,12 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
         "official one, the file as the ITU published it. 404 when there is no file.",
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        content_negotiation_class=FileNegotiation,
+    )
     def download(self, request, pk=None):
         document = self.get_object()
         return file_response(document.public_copy, document)
@@ -228,7 +234,13 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
             403: OpenApiTypes.OBJECT,
         },
     )
-    @action(detail=True, methods=["get"], permission_classes=[IsAdminUser], filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[IsAdminUser],
+        filterset_class=None,
+        content_negotiation_class=FileNegotiation,
+    )
     def original(self, request, pk=None):
         document = self.get_object()
         return file_response(document.file, document)
@@ -425,6 +437,8 @@ class ExportListView(APIView):
 
 
 class ExportFileView(APIView):
+    content_negotiation_class = FileNegotiation
+
     @extend_schema(
         summary="One dataset dump",
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},

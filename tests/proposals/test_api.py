@@ -297,6 +297,25 @@ def test_the_public_gets_the_clean_copy_and_curators_the_original(api, curator_a
     assert api.get(f"/api/v1/documents/{metadata_only.pk}/download/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/octet-stream",  # what the schema says the download is
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/csv",
+    ],
+)
+def test_a_download_is_the_file_whatever_the_accept_header_names(api, demo_data, accept):
+    from proposals.models import Document
+
+    leaked = Document.objects.get(symbol="Revision 1 to Document 27")
+    response = api.get(f"/api/v1/documents/{leaked.pk}/download/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == leaked.public_file.read()
+    missing = api.get("/api/v1/documents/999999/download/", HTTP_ACCEPT=accept)
+    assert (missing.status_code, missing["Content-Type"]) == (404, "application/json")
+
+
 def test_the_number_cites_the_current_version_and_old_ones_have_their_own_key(
     api, proposal_factory, django_capture_on_commit_callbacks
 ):

@@ -87,6 +87,12 @@ class TestExports:
         download = api.get("/api/v1/exports/proposals.jsonl")
         assert download.status_code == 200
         assert b"RUS/27/7" in b"".join(download.streaming_content)
+        # Whatever the Accept header names, the file is what it is.
+        for name, accept in [("proposals.jsonl", "application/jsonl"), ("proposals.csv", "*/*")]:
+            download = api.get(f"/api/v1/exports/{name}", HTTP_ACCEPT="application/octet-stream")
+            assert download.status_code == 200, name
+            download = api.get(f"/api/v1/exports/{name}", HTTP_ACCEPT=accept)
+            assert download.status_code == 200, name
 
     @pytest.mark.parametrize("name", ["secrets.txt", "..%2Fdb.sqlite3", "proposals.csv.tmp"])
     def test_nothing_else_in_the_folder_is_reachable(self, api, exports_in_tmp, name):
