@@ -7,12 +7,17 @@ syntax ("quoted phrases", OR, -exclusion), ranking and highlighted snippets.
 On SQLite (the laptop default): every plain word must appear in one of the same fields,
 a word with a leading "-" must not, and snippets are highlighted in Python. For plain
 words that gives the same matches, without stemming.
+
+In proposals, a proposal number (PRG/29/1, or PRG/29 for its document's) is matched on
+the number, and OR joins it to the numbers or words beside it ("RUS/27/7 OR PRG/29/1").
 """
 
 from __future__ import annotations
 
 import html
+import operator
 import re
+from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -75,23 +80,82 @@ NUMBER_TERM = re.compile(
 )
 
 
-def number_terms(query: str) -> tuple[str, Q | None]:
-    """The query without its proposal numbers, and the condition they make. The text
-    search would not find them: PostgreSQL reads PRG/29/1 as one word, so PRG/29 matches
-    nothing, and RUS-27-7 as three. A whole number is that proposal; a start is its
-    document's proposals (PRG/29: PRG/29/1, PRG/29A1/3, not PRG/290/1)."""
-    condition = None
-    for match in NUMBER_TERM.finditer(query):
-        start = f"{match['prefix']}/{match['doc'] or match['hyphened_doc']}".upper()
-        sequence = match["sequence"] or match["hyphened_sequence"]
-        if sequence:
-            term = Q(number__iexact=f"{start}/{sequence}")
+def number_condition(match: re.Match) -> Q:
+    """The proposals a number term means. PostgreSQL's text search would not find them:
+    it reads PRG/29/1 as one word, so PRG/29 matches nothing, and RUS-27-7 as three. A
+    whole number is that proposal; a start is its document's proposals (PRG/29:
+    PRG/29/1, PRG/29A1/3, not PRG/290/1)."""
+    start = f"{match['prefix']}/{match['doc'] or match['hyphened_doc']}".upper()
+    sequence = match["sequence"] or match["hyphened_sequence"]
+    if sequence:
+        return Q(number__iexact=f"{start}/{sequence}")
+    condition = Q(number__istartswith=f"{start}/")
+    if not re.search(r"[AR]\d+$", start):
+        condition |= Q(number__istartswith=f"{start}A") | Q(number__istartswith=f"{start}R")
+    return condition
+
+
+def alternatives(query: str) -> list[list[str]]:
+    """The query's terms ("quoted phrases" whole) in groups that OR joins: every group
+    must match, and one term of each does. "a OR b c" is [[a, b], [c]], as PostgreSQL's
+    websearch syntax reads it."""
+    groups: list[list[str]] = []
+    joined = False
+    for term in re.findall(r'-?"[^"]*"?|\S+', query):
+        if term.upper() == "OR":
+            joined = bool(groups)
+        elif joined:
+            groups[-1].append(term)
+            joined = False
         else:
-            term = Q(number__istartswith=f"{start}/")
-            if not re.search(r"[AR]\d+$", start):
-                term |= Q(number__istartswith=f"{start}A") | Q(number__istartswith=f"{start}R")
-        condition = term if condition is None else condition & term
-    return NUMBER_TERM.sub(" ", query).strip(), condition
+            groups.append([term])
+    return groups
+
+
+def number_groups(query: str, fields: tuple[str, ...]) -> tuple[str, list[Q]]:
+    """The query without the groups of alternatives that hold a proposal number, and the
+    condition each of those groups makes: its numbers matched on the number, its words
+    searched on their own ("RUS/27/7 OR PRG/29/1", "spam OR RUS/27")."""
+    kept, conditions = [], []
+    for group in alternatives(query):
+        numbers = [NUMBER_TERM.fullmatch(term) for term in group]
+        if not any(numbers):
+            kept.append(" OR ".join(group))
+            continue
+        terms = [
+            number_condition(number) if number else text_condition(term, fields)
+            for term, number in zip(group, numbers, strict=True)
+        ]
+        # A term with nothing to search for ("the") matches every row, and so its group.
+        if None not in terms:
+            conditions.append(reduce(operator.or_, terms))
+    return " ".join(kept), conditions
+
+
+def text_condition(query: str, fields: tuple[str, ...]) -> Q | None:
+    """The condition for rows matching a text query, unranked; None when it has nothing
+    to search for (only "OR", "-" or quotes, or on PostgreSQL only stop words), which
+    would match no row on PostgreSQL and every row elsewhere: it matches every row."""
+    include, exclude = plain_words(query)
+    if not include and not exclude:
+        return None
+    if postgres():
+        if stop_words_only(query):
+            return None
+        return Q(search_vector=SearchQuery(query, search_type="websearch", config=CONFIG))
+    condition = Q()
+    for word in include:
+        condition &= any_field_contains(fields, word)
+    for word in exclude:
+        condition &= ~any_field_contains(fields, word)
+    return condition
+
+
+def stop_words_only(query: str) -> bool:
+    """Whether PostgreSQL reads nothing in this query ("the", "IT", "of"): one query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, query])
+        return cursor.fetchone()[0] == 0
 
 
 def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_of) -> QuerySet:
@@ -101,17 +165,16 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
     `snippet_text`, the text to highlight (`snippet_of`, the same text the headline is
     cut from). In a search of proposals, proposal numbers are matched on the number."""
     if "number" in fields:
-        query, by_number = number_terms(query)
-        if by_number is not None:
-            queryset = queryset.filter(by_number)
-    include, exclude = plain_words(query)
-    if not include and not exclude:
-        # Nothing left to search for (only numbers, or only "OR", "-" or quotes): on
-        # PostgreSQL an empty text query would match nothing, elsewhere everything.
+        query, conditions = number_groups(query, fields)
+        for condition in conditions:
+            queryset = queryset.filter(condition)
+    condition = text_condition(query, fields)
+    if condition is None:
         return unranked(queryset, snippet_of)
+    queryset = queryset.filter(condition)
     if postgres():
         parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
-        return queryset.filter(search_vector=parsed).annotate(
+        return queryset.annotate(
             rank_score=Cast(SearchRank(F("search_vector"), parsed) * 1_000_000, IntegerField()),
             snippet_raw=SearchHeadline(
                 snippet_of,
@@ -122,10 +185,6 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
                 max_fragments=2,
             ),
         )
-    for word in include:
-        queryset = queryset.filter(any_field_contains(fields, word))
-    for word in exclude:
-        queryset = queryset.exclude(any_field_contains(fields, word))
     return unranked(queryset, snippet_of)
 
 

@@ -2,6 +2,7 @@
 rows would be an N+1."""
 
 import pytest
+from django.db import connection
 
 PAGES = {
     # page: (path, queries)
@@ -30,6 +31,8 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 def test_queries_per_page_do_not_grow_with_the_rows(client, world, django_assert_num_queries, page):
     path, queries = PAGES[page]
+    if "q=" in path and connection.vendor == "postgresql":
+        queries += 1  # whether the words are all stop words, which PostgreSQL ignores
     with django_assert_num_queries(queries):
         response = client.get(path)
     assert response.status_code == 200

@@ -68,6 +68,26 @@ class TestOnEveryDatabase:
         search_module.index_proposals(Proposal.objects.filter(pk__in=[p.pk for p in made]))
         assert {row["number"] for row in search(api, q)} == expected
 
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ("AAA/1/1 OR BBB/1/1", {"AAA/1/1", "BBB/1/1"}),
+            ("AAA/1 OR BBB-1-1", {"AAA/1/1", "BBB/1/1"}),
+            ("zeppelins OR BBB/1/1", {"AAA/1/1", "BBB/1/1"}),
+            ("AAA/1/1 OR BBB/1/1 spam", {"BBB/1/1"}),  # (either) and spam
+            ("AAA/1/1 BBB/1/1", set()),  # both: no proposal has two numbers
+        ],
+    )
+    def test_or_between_numbers_and_words_finds_either(self, api, proposal_factory, q, expected):
+        from proposals import search as search_module
+
+        made = [
+            proposal_factory(number="AAA/1/1", text="about zeppelins"),
+            proposal_factory(number="BBB/1/1", text="spam rules"),
+        ]
+        search_module.index_proposals(Proposal.objects.filter(pk__in=[p.pk for p in made]))
+        assert {row["number"] for row in search(api, q)} == expected
+
     @pytest.mark.parametrize("q", ["OR", "-", '""', "- OR"])
     def test_a_query_of_operators_only_searches_for_nothing(self, api, q):
         assert len(search(api, q)) == len(search(api, " "))
@@ -97,6 +117,17 @@ class TestOnEveryDatabase:
 
 @pytest.mark.usefixtures("demo_data")
 class TestOnPostgreSQL:
+    @pytest.mark.parametrize("q", ["the", "IT", "of OR the"])
+    def test_a_query_of_stop_words_only_is_no_text_query(self, api, postgres, proposal_factory, q):
+        # PostgreSQL reads nothing in these: they do not empty the list, alone or beside a
+        # number (SQLite looks for them as it does for any word).
+        from proposals import search as search_module
+
+        made = proposal_factory(number="AAA/1/1", text="IT and the WHO of it")
+        search_module.index_proposals(Proposal.objects.filter(pk=made.pk))
+        assert len(search(api, q)) == len(search(api, " "))
+        assert [row["number"] for row in search(api, f"AAA/1/1 {q}")] == ["AAA/1/1"]
+
     def test_stems_words(self, api, postgres):
         rows = search(api, "routing")  # the text says "routed"
         assert "Egypt" in {r["proposers_as_stated"] for r in rows}
