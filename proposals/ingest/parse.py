@@ -307,14 +307,24 @@ def tidy(text: str) -> str:
     return "\n".join(line.strip() for line in joined.split("\n"))
 
 
+# A header cell's role from its words, the first that matches: "Current text (1988)" is
+# the text in force, not the proposal's; "Article/Provision" the provision.
 HEADER_WORDS = {
+    "current": re.compile(r"(?i)\b(?:current|existing|present|in force|actuel|vigente)\b"),
+    "reasons": re.compile(rf"(?i)\b{REASONS_WORD}\b|justification|rationale"),
     "proposers": re.compile(r"(?i)propos(?:er|ed by|ing)|author|member state|countr|source"),
-    "text": re.compile(r"(?i)\btext\b|wording|proposal text"),
+    "provision": re.compile(r"(?i)\bprovisions?\b|\bdisposition|\bdisposici[oó]n"),
+    "article": re.compile(r"(?i)^art\b|\bart[ií]c(?:le|ulo)s?\b"),
+    "margin": re.compile(r"(?i)^m\.?n\.?$|\bmargin"),
+    "text": re.compile(r"(?i)\btext[eo]?\b|wording|proposal text"),
 }
+# Columns the proposal's text, provision and proposers are never read from.
+NOT_THE_PROPOSALS = ("current", "article", "margin")
 
 
 def column_roles(header: list[str]) -> dict[str, int]:
-    """Which column holds the proposers and which the text, from a header row's words."""
+    """Which column holds what (the proposers, the text, the provision, the reasons, and
+    those to leave alone), from a header row's words."""
     roles = {}
     for index, cell in enumerate(header):
         for role, words in HEADER_WORDS.items():
@@ -385,9 +395,14 @@ def read_cells(
 ) -> None:
     """The provision, proposers, text and reasons of a table row; `used` are the cells
     read already (the number and the action)."""
-    used = set(used)
-    provision_at = next(
-        (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
+    used = set(used) | {roles[role] for role in NOT_THE_PROPOSALS if role in roles}
+    by_role = roles.get("provision")
+    provision_at = (
+        by_role
+        if by_role is not None and by_role not in used and WHOLE_PROVISION.match(cells[by_role])
+        else next(
+            (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
+        )
     )
     # A resolution in the provision column, where no provision number is.
     resolution_at = (
@@ -405,6 +420,10 @@ def read_cells(
     else:
         proposal.problems.append("no provision, article or resolution found")
 
+    reasons_at = roles.get("reasons")
+    if reasons_at is not None and reasons_at not in used and cells[reasons_at]:
+        proposal.reasons = tidy(cells[reasons_at])
+        used.add(reasons_at)
     rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
     if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
         proposal.proposers_as_stated = cells[roles["proposers"]]
@@ -418,7 +437,7 @@ def read_cells(
         )
         body = text
         reasons = REASONS_IN_CELL.search(body)
-        if reasons:
+        if reasons and not proposal.reasons:
             proposal.reasons = tidy(body[reasons.end() :])
             body = body[: reasons.start()]
         proposal.text = tidy(body)

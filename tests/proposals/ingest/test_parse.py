@@ -213,6 +213,49 @@ def test_the_header_row_says_which_column_holds_the_proposers():
     assert (proposal.text, proposal.proposers_as_stated) == ("…networks…", "Paraguay, Ghana")
 
 
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
+            ["Proposal", "Art.", "Provision", "Proposed text", "Proposer(s)"],
+            ["ADD RUS/27/7", "3A", "3A.1", "Internet governance…", "Russian Federation"],
+        ),
+        (
+            ["MN", "Provision", "Proposal", "Proposed text", "Proposer(s)"],
+            ["31A", "3A.1", "ADD RUS/27/7", "Internet governance…", "Russian Federation"],
+        ),
+        # DT/1's layout: the article, then the provision.
+        (
+            ["ITR (Preamble, Articles, Final Formula)", "Provision", "Proposal", "Proposer"],
+            ["Article 3A", "3A.1", "ADD RUS/27/7", "Russian Federation"],
+        ),
+    ],
+    ids=["article column", "margin column", "dt1"],
+)
+def test_the_header_row_says_which_column_holds_the_provision(header, row):
+    (proposal,) = parse_table([header, row])
+    assert (proposal.provision, proposal.proposers_as_stated) == ("3A.1", "Russian Federation")
+
+
+def test_a_column_of_the_text_in_force_is_not_the_proposals_text():
+    rows = [
+        ["Provision", "Current text (1988)", "Proposal", "Proposed text", "Proposer(s)"],
+        ["1.3", "…of telecommunication facilities.", "MOD PRG/29/1", "…of networks.", "Paraguay"],
+    ]
+    (proposal,) = parse_table(rows)
+    assert (proposal.text, proposal.proposers_as_stated) == ("…of networks.", "Paraguay")
+
+
+def test_a_reasons_column_gives_the_reasons():
+    rows = [
+        ["Proposal", "Provision", "Proposed text", "Reasons"],
+        ["MOD PRG/29/1", "1.3", "…of networks.", "Greater precision."],
+    ]
+    (proposal,) = parse_table(rows)
+    assert (proposal.text, proposal.reasons) == ("…of networks.", "Greater precision.")
+    assert proposal.proposers_as_stated == ""
+
+
 def test_a_table_row_without_action_or_provision_goes_to_review():
     (proposal,) = parse_table([["PRG/29/9", "Some text"]])
     assert proposal.action == ""
