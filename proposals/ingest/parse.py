@@ -30,9 +30,11 @@ NUMBER = (
 # RUS/27/7 below.") is a cross-reference, not a proposal: a real opening line ends after
 # the number or goes on with the provision, never with a lowercase word or punctuation.
 # A list item is the provision ("ADD USA/9/1 a) Administrations shall"), when a
-# sentence starts after it ("ADD RUS/27/7 a) and b)" is a cross-reference).
+# sentence starts after it ("ADD RUS/27/7 a) and b)" is a cross-reference). So is an
+# aside that the sentence goes on after ("ADD RUS/27/7 (Internet governance), which").
 LIST_ITEM = r"[a-z]{1,4}\)[ \t\u00a0]+[A-Z\u00c0-\u00de]"
-CROSS_REFERENCE_AFTER = rf"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?!{LIST_ITEM})[a-z])"
+ASIDE = r"[ \u00a0]*\([^()\n]*\)[ \u00a0]*(?:[.,;:]|[a-z])"
+CROSS_REFERENCE_AFTER = rf"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?!{LIST_ITEM})[a-z]|{ASIDE})"
 PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFERENCE_AFTER}")
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
@@ -62,7 +64,8 @@ RESOLUTION = re.compile(
     r"(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
 )
 # "5  1.3  These Regulations…", "31A  3A.1  Internet governance…", "1.3  text…"
-PROVISION_NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+(?:[ \u00a0]?[a-z]\))?"
+# A lettered one ("1.1 a)") may have its letter a tab away, as Word sets it.
+PROVISION_NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+(?:[ \t\u00a0]{0,8}[a-z]\))?"
 MARGIN_AND_PROVISION = re.compile(
     rf"^[ \t\u00a0]*(?:(?P<margin>\d+[A-Z]?)[ \t\u00a0]+)?(?P<provision>{PROVISION_NUMBER})"
     rf"(?=[ \t\u00a0\n]|$)"
@@ -262,7 +265,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         lines = body.strip("\n").split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and (found := MARGIN_AND_PROVISION.match(lines[first])):
-            proposal.provision = found["provision"].replace("\u00a0", " ")
+            proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found["provision"])
             proposal.margin_number = found["margin"] or ""
             lines[first] = lines[first][found.end() :]
             body = "\n".join(lines[first:])
@@ -411,7 +414,8 @@ def read_cells(
         else None
     )
     if provision_at is not None:
-        proposal.provision = WHOLE_PROVISION.match(cells[provision_at])["provision"]
+        found = WHOLE_PROVISION.match(cells[provision_at])["provision"]
+        proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found)
         used.add(provision_at)
     elif resolution_at is not None:
         found = RESOLUTION.match(cells[resolution_at])

@@ -263,7 +263,16 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
 
 
 @pytest.mark.parametrize(
-    "after", [" below.", ", as amended", " and RUS/27/8 are", ".", " a) and b) of it"]
+    "after",
+    [
+        " below.",
+        ", as amended",
+        " and RUS/27/8 are",
+        ".",
+        " a) and b) of it",
+        " (Internet governance), which",
+        " (Article 3A).",
+    ],
 )
 def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
     text = (
@@ -285,6 +294,21 @@ def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
 def test_an_opening_line_may_go_on_with_the_provision(line):
     (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
     assert proposal.number == line.split()[1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2 1.1 a) These Regulations establish general principles.",  # from a PDF
+        "2\t1.1\ta)\tThese Regulations establish general principles.",  # Word's tabs
+        "2\u00a01.1\u00a0\u00a0a)\u00a0These Regulations establish general principles.",
+    ],
+    ids=["pdf", "word", "web page"],
+)
+def test_a_lettered_provision_keeps_its_letter_however_it_is_spaced(line):
+    (proposal,) = parse_text([f"MOD\tUSA/9/1\n{line}\nReasons:\tClarity.\n"])
+    assert (proposal.margin_number, proposal.provision) == ("2", "1.1 a)")
+    assert proposal.text == "These Regulations establish general principles."
 
 
 @pytest.mark.parametrize("word", ["Reasons", "Reason", "Motifs", "Motivos", "MOTIFS"])
