@@ -33,12 +33,12 @@ KINDS = {
     "corrigendum": "corrigendum", "corrigéndum": "corrigendum",
 }  # fmt: skip
 KIND = "(?:" + "|".join(KINDS) + ")"
-ADDENDUM = "(?:" + "|".join(word for word, kind in KINDS.items() if kind == "addendum") + ")"
 TO = r"(?:to|au|al)"  # "Revision 1 to", "Révision 1 au", "Revisión 1 al"
 DOCUMENT_WORD = r"Documento?"
+# "Revision 1 to Addendum 2 to Document 79-E", "Corrigendum 1 to Revision 1 to …".
 DERIVED = re.compile(
     rf"(?i)\b(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
-    rf"(?:(?P<inner>{ADDENDUM})\s+(?P<inner_n>\d+)\s+{TO}\s+)?"
+    rf"(?:(?P<inner>{KIND})\s+(?P<inner_n>\d+)\s+{TO}\s+)?"
     rf"{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
 )
 DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
@@ -53,13 +53,28 @@ DATE_RANGE_END = re.compile(r"\d(?:[ \t]+(?:de[ \t]+)?[^\W\d_]+)?[ \t]*[-\u2013\
 DATE_RANGE_START = re.compile(r"^[ \t]*[-\u2013\u2014]")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"
-ORIGINAL = re.compile(rf"(?im){CELL_START}Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)")
-CONFERENCE = re.compile(r"\b(?P<kind>WCIT|PP|WRC|WTSA|WTDC|WTPF|WATTC)-(?P<year>\d{2})\b")
+# A web page's table cell may run the date and "Original:" into one line.
+ORIGINAL = re.compile(
+    rf"(?im)(?:{CELL_START}|(?<=[ \t]))Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)"
+)
+# The conference's acronym, in English or in the French and Spanish texts ("CMTI-12").
+CONFERENCE_KINDS = {
+    "WCIT": "wcit", "CMTI": "wcit", "PP": "pp", "WRC": "wrc", "CMR": "wrc",
+    "WTSA": "wtsa", "AMNT": "wtsa", "WTDC": "wtdc", "CMDT": "wtdc", "WTPF": "wtpf",
+    "WATTC": "wattc",
+}  # fmt: skip
+CONFERENCE = re.compile(rf"\b(?P<kind>{'|'.join(CONFERENCE_KINDS)})-(?P<year>\d{{2}})\b")
 # The title under the source line: "PROPOSALS FOR THE WORK OF THE CONFERENCE", "EUROPEAN
-# COMMON PROPOSALS…", "INTER-AMERICAN PROPOSALS…".
+# COMMON PROPOSALS…", "INTER-AMERICAN PROPOSALS…", "PROPOSITIONS POUR LES TRAVAUX DE LA
+# CONFÉRENCE", "PROPUESTAS PARA LOS TRABAJOS DE LA CONFERENCIA".
+LETTERS = r"[^\W\d_]+"
 SOURCE_LINE_BEFORE = re.compile(
-    r"(?i)^[ \t]*(?:[A-Z][A-Z -]* )?(?:COMMON )?PROPOSALS(?: FOR THE WORK OF THE "
-    r"(?:CONFERENCE|ASSEMBLY)|[ \t]*$)"
+    rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,3}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
+    r"[ \t]+FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY)"
+    # French and Spanish put the adjectives after: "PROPOSITIONS COMMUNES EUROPÉENNES POUR…"
+    rf"|(?:[ \t]+{LETTERS}){{0,2}}?[ \t]+(?:POUR LES TRAVAUX DE (?:LA CONF[ÉE]RENCE|"
+    r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA))"
+    r"|[ \t]*$)"
 )
 
 
@@ -84,8 +99,10 @@ def parse_header(first_page: str) -> Header:
         pass
     elif symbol.re is DERIVED:
         base = f"Document {symbol['doc']}"
-        if symbol["inner"] or symbol["add"]:
-            base = f"Addendum {symbol['inner_n'] or symbol['add']} to {base}"
+        if symbol["inner"]:
+            base = f"{KINDS[symbol['inner'].lower()].title()} {symbol['inner_n']} to {base}"
+        elif symbol["add"]:
+            base = f"Addendum {symbol['add']} to {base}"
         header.kind = KINDS[symbol["kind"].lower()]
         header.symbol = f"{header.kind.title()} {symbol['n']} to {base}"
         header.base_symbol = base
@@ -101,7 +118,7 @@ def parse_header(first_page: str) -> Header:
         header.language = original["language"].strip()
 
     if conference := CONFERENCE.search(text):
-        header.conference_slug = f"{conference['kind'].lower()}-{conference['year']}"
+        header.conference_slug = f"{CONFERENCE_KINDS[conference['kind']]}-{conference['year']}"
 
     header.source_line = source_line(text)
     return header
@@ -109,7 +126,8 @@ def parse_header(first_page: str) -> Header:
 
 def source_line(text: str) -> str:
     """Who the document is from: the line above its title. A list of countries may wrap
-    over several lines, each but the last ending with a comma or "and"."""
+    over several lines, each but the last ending with a comma or "and", or inside a
+    name's brackets ("Saudi Arabia (Kingdom" / "of), Bahrain")."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if SOURCE_LINE_BEFORE.match(line):
@@ -117,7 +135,9 @@ def source_line(text: str) -> str:
             if not before or ORIGINAL.match(before[-1]) or DATE.search(before[-1]):
                 continue  # "European Common Proposals" is the source line, not the title
             taken = [before.pop()]
-            while before and re.search(r"(?:,|\band)$", before[-1]):
+            while before and (
+                re.search(r"(?:,|\band)$", before[-1]) or taken[0].count(")") > taken[0].count("(")
+            ):
                 taken.insert(0, before.pop())
             return " ".join(taken)
     return ""

@@ -282,8 +282,26 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
             "Algeria, Saudi Arabia, Bahrain, Egypt, United Arab Emirates and Sudan",
         ),
         ("Document 5-E\nOriginal: English\nEUROPEAN COMMON PROPOSALS", ""),
+        (
+            "Document 47-E\nOriginal: English\n"
+            "Algeria (People's Democratic Republic of), Saudi Arabia (Kingdom\n"
+            "of), Bahrain (Kingdom of) and Sudan (Republic of the)\n"
+            "PROPOSALS FOR THE WORK OF THE CONFERENCE",
+            "Algeria (People's Democratic Republic of), Saudi Arabia (Kingdom of), "
+            "Bahrain (Kingdom of) and Sudan (Republic of the)",
+        ),
+        (
+            "Révision 1 au\nDocument 27-F\n17 novembre 2012\nOriginal: russe\n"
+            "Fédération de Russie\nPROPOSITIONS POUR LES TRAVAUX DE LA CONFÉRENCE",
+            "Fédération de Russie",
+        ),
+        (
+            "Documento 5-S\nOriginal: inglés\nEstados Miembros de la CEPT\n"
+            "PROPUESTAS COMUNES EUROPEAS PARA LOS TRABAJOS DE LA CONFERENCIA",
+            "Estados Miembros de la CEPT",
+        ),
     ],
-    ids=["citel", "wrapped-list", "none-stated"],
+    ids=["citel", "wrapped-list", "none-stated", "wrapped-in-a-name", "french", "spanish"],
 )
 def test_the_source_line(first_page, source):
     assert parse_header(first_page).source_line == source
@@ -384,6 +402,44 @@ def test_the_header_reads_french_and_spanish_documents(first_page, expected):
         str(header.date),
         header.language,
     ) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "slug"),
+    [
+        ("CONFÉRENCE MONDIALE DES TÉLÉCOMMUNICATIONS INTERNATIONALES (CMTI-12)", "wcit-12"),
+        ("CONFERENCIA MUNDIAL DE TELECOMUNICACIONES INTERNACIONALES (CMTI-12)", "wcit-12"),
+        ("CONFÉRENCE DE PLÉNIPOTENTIAIRES (PP-14)", "pp-14"),
+        ("CONFÉRENCE MONDIALE DES RADIOCOMMUNICATIONS (CMR-15)", "wrc-15"),
+    ],
+)
+def test_the_header_names_the_conference_in_french_and_spanish(line, slug):
+    assert parse_header(f"{line}\nDocument 27-F").conference_slug == slug
+
+
+def test_a_corrigendum_to_a_revision_is_a_corrigendum():
+    header = parse_header("Corrigendum 1 to\nRevision 1 to\nDocument 27-E\n20 November 2012")
+    assert (header.kind, header.symbol, header.base_symbol) == (
+        "corrigendum",
+        "Corrigendum 1 to Revision 1 to Document 27",
+        "Revision 1 to Document 27",
+    )
+
+
+def test_a_web_page_header_cell_running_the_date_into_the_language_is_read():
+    page = (
+        "<table><tr><td><p>World Conference on International Telecommunications (WCIT-12)"
+        "</p></td><td><p>Revision 1 to<br>Document 27-E</p><p>17 November 2012</p>"
+        "<p>Original: Russian</p></td></tr></table>"
+        "<p>Russian Federation</p><p>PROPOSALS FOR THE WORK OF THE CONFERENCE</p>"
+    )
+    header = parse_header(read(html_bytes(page)).pages[0])
+    assert (header.symbol, str(header.date), header.language) == (
+        "Revision 1 to Document 27",
+        "2012-11-17",
+        "Russian",
+    )
+    assert (header.source_line, header.conference_slug) == ("Russian Federation", "wcit-12")
 
 
 def test_html_nested_deeper_than_any_real_page_is_refused_before_parsing():

@@ -1077,6 +1077,18 @@ def test_ingesting_again_does_not_bring_back_a_proposal_a_curator_deleted(receiv
     assert Proposal.objects.filter(number="RUS/88/1").exists()
 
 
+def test_a_corrigendum_to_a_revision_corrects_the_revisions_proposal(receive):
+    revision, _ = receive(docx_bytes(REVISION_27))
+    corrigendum_lines = ["Corrigendum 1 to", *REVISION_27]
+    corrigendum_lines[-2] = "31A\t3A.1\tThe corrected wording."
+    corrigendum, run = receive(docx_bytes(corrigendum_lines))
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    assert (corrigendum.kind, corrigendum.base_document) == ("corrigendum", revision)
+    current = Proposal.objects.get(number="RUS/27/7", superseded_by=None)
+    assert (current.document, current.text) == (corrigendum, "The corrected wording.")
+    assert Proposal.objects.get(document=revision).superseded_by == current
+
+
 def test_an_original_read_after_metadata_names_its_revision_goes_before_it(receive, wcit):
     from proposals.services import proposal_upsert
 
