@@ -81,7 +81,7 @@ PLAIN_NUMBER = re.compile(
 REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
     # "CS 165", "CV 468" (the Constitution, the Convention), "Art. 5B", "No. 165"
-    rf"^(?:(?:C[SV]|RR)\.?[ \u00a0]*)?(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?"
+    rf"^(?:(?P<instrument>C[SV]|RR)\.?[ \u00a0]*)?(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?"
     rf"(?P<provision>{PROVISION_NUMBER}|\d+[A-Z]?)$",
     re.IGNORECASE,
 )
@@ -103,6 +103,8 @@ class ParsedProposal:
     sequence: int
     page: int
     provision: str = ""
+    # The instrument the provision is in, where the document says: "CS", "CV" or "RR".
+    instrument: str = ""
     margin_number: str = ""
     article: str = ""
     article_title: str = ""
@@ -245,6 +247,11 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         body = body[: reasons.start()]
     else:
         proposal.problems.append("no Reasons: line")
+        # Without reasons to end it, a heading after its text heads the next proposal.
+        heading = ARTICLE.search(body) if any(w in body.upper() for w in ARTICLE_WORDS) else None
+        if heading and body[: heading.start()].strip():
+            following = (heading["article"], heading_title(body[heading.end() :]))
+            body = body[: heading.start()]
 
     if article := ARTICLE.search(body):
         proposal.article = article["article"]
@@ -414,8 +421,9 @@ def read_cells(
         else None
     )
     if provision_at is not None:
-        found = WHOLE_PROVISION.match(cells[provision_at])["provision"]
-        proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found)
+        found = WHOLE_PROVISION.match(cells[provision_at])
+        proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found["provision"])
+        proposal.instrument = (found["instrument"] or "").upper()
         used.add(provision_at)
     elif resolution_at is not None:
         found = RESOLUTION.match(cells[resolution_at])

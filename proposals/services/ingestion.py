@@ -726,6 +726,14 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 # --- Linking and saving ----------------------------------------------------------------
 
 
+# How a document names an instrument before a provision number ("CS 165", "CV 468").
+STATED_INSTRUMENTS = {
+    "CS": InstrumentKind.CONSTITUTION,
+    "CV": InstrumentKind.CONVENTION,
+    "RR": InstrumentKind.REGULATIONS,
+}
+
+
 class Linker:
     """What linking needs, read once per document rather than once per proposal. The
     provisions it finds missing are made in memory and written together by
@@ -782,10 +790,14 @@ class Linker:
         elif item.provision or item.article:
             number = item.provision or item.article
             kind = ProvisionKind.PROVISION if item.provision else ProvisionKind.ARTICLE
-            # The ITRs or the Radio Regulations; else the Constitution and Convention.
+            # The ITRs or the Radio Regulations; else the Constitution and Convention,
+            # unless the document names one ("CV 468").
             kinds = {InstrumentKind.REGULATIONS}
             if not any(i.kind in kinds for i in self.instruments):
                 kinds = {InstrumentKind.CONSTITUTION, InstrumentKind.CONVENTION}
+            named = STATED_INSTRUMENTS.get(item.instrument)
+            if named and any(i.kind == named for i in self.instruments):
+                kinds = {named}
         else:
             return None
         instruments = [i for i in self.instruments if i.kind in kinds]

@@ -262,6 +262,19 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
     assert proposal.needs_review
 
 
+def test_a_heading_after_a_proposal_without_reasons_heads_the_next_one():
+    text = (
+        "MOD\tRUS/27/6\n5\t1.3\tThese Regulations.\n\n"
+        "ARTICLE 3A\nInternet\n\n"
+        "ADD\tRUS/27/7\n31A\t3A.1\tInternet governance shall be effected.\n"
+        "Reasons:\tTunis Agenda.\n"
+    )
+    first, second = parse_text([text])
+    assert (first.article, first.provision, first.text) == ("", "1.3", "These Regulations.")
+    assert first.needs_review  # no reasons
+    assert (second.article, second.article_title, second.provision) == ("3A", "Internet", "3A.1")
+
+
 @pytest.mark.parametrize(
     "after",
     [

@@ -1089,6 +1089,31 @@ def test_a_corrigendum_to_a_revision_corrects_the_revisions_proposal(receive):
     assert Proposal.objects.get(document=revision).superseded_by == current
 
 
+def test_a_compilation_naming_the_convention_links_its_provision(
+    django_capture_on_commit_callbacks,
+):
+    # PP-10 Document 12 (APT): "ACP/12/01 | MOD | CV 468". PP-10 revises the Constitution
+    # and the Convention, which both have a 468 or could; the row says which.
+    from proposals.models import Conference
+
+    rows = [
+        ["Proposal", "Action", "Provision", "Subject"],
+        ["ACP/12/01", "MOD", "CV 468", "Class of contribution – changes to unit classes"],
+    ]
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        document_receive(
+            conference=Conference.objects.get(slug="pp-10"),
+            data=html_bytes(f"<p>Document 12-E</p><table>{cells}</table>"),
+            origin="official",
+            channel=IntakeChannel.COMMAND,
+            filename="12.htm",
+        )
+    proposal = Proposal.objects.get(number="ACP/12/01")
+    assert proposal.provision is not None, proposal.review_reasons
+    assert (proposal.provision.instrument.slug, proposal.provision.number) == ("cv", "468")
+
+
 def test_an_original_read_after_metadata_names_its_revision_goes_before_it(receive, wcit):
     from proposals.services import proposal_upsert
 
