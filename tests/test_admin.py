@@ -452,3 +452,30 @@ def test_withholding_the_public_copy_withdraws_the_one_there(admin_client, clien
     document.refresh_from_db()
     assert not document.public_file
     assert client.get(f"/api/v1/documents/{document.pk}/download/").status_code == 404
+
+
+def test_ingesting_again_keeps_what_a_curator_set_on_the_document(
+    admin_client, receive, django_capture_on_commit_callbacks
+):
+    from proposals.models import IngestRun
+
+    dated = b"Document 88-E\n17 November 2012\nOriginal: Russian\n" + TEXT_88.split(b"\n", 1)[1]
+    document = receive(dated)
+    assert (document.symbol, str(document.date)) == ("Document 88", "2012-11-17")
+    # The symbol corrected, the date cleared (say, the header's was wrong).
+    edited = edit_document(admin_client, document, symbol="Document 88(Rev.1)", date="")
+    assert edited.status_code == 302
+    # Read again from the admin, which notes that in the history too (not as an edit).
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:proposals_document_changelist"),
+            {"action": "ingest_again", "_selected_action": [document.pk]},
+        )
+    run = IngestRun.objects.filter(document=document).latest("created_at")
+    assert run.status == "succeeded", run.error
+    document.refresh_from_db()
+    assert (document.symbol, document.date, document.language) == (
+        "Document 88(Rev.1)",
+        None,
+        "Russian",
+    )

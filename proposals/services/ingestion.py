@@ -27,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.text import capfirst
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from delegations.models import MemberState, RegionalGroup
@@ -629,7 +630,9 @@ def apply_header(document: Document, header: Header) -> Document:
     header.base_symbol = fit(Document, "symbol", header.base_symbol)
     header.source_line = fit(Document, "source_line", header.source_line)
     header.language = fit(Document, "language", header.language)
-    if header.symbol and header.symbol != document.symbol:
+    # What a curator set in the admin stays as they set it, cleared or corrected.
+    curated = changed_by_curators(document)
+    if header.symbol and header.symbol != document.symbol and "symbol" not in curated:
         existing = (
             Document.objects.select_for_update()
             .filter(conference=document.conference, symbol=header.symbol)
@@ -650,9 +653,9 @@ def apply_header(document: Document, header: Header) -> Document:
             document = existing
         elif existing is None:
             document.symbol = header.symbol
-    if header.kind and document.kind == DocumentKind.OTHER:
+    if header.kind and document.kind == DocumentKind.OTHER and "kind" not in curated:
         document.kind = header.kind
-    if header.base_symbol and document.base_document_id is None:
+    if header.base_symbol and document.base_document_id is None and "base_document" not in curated:
         document.base_document, _ = Document.objects.get_or_create(
             conference=document.conference,
             symbol=header.base_symbol,
@@ -665,9 +668,33 @@ def apply_header(document: Document, header: Header) -> Document:
             },
         )
     for field in ("date", "language", "source_line"):
-        if getattr(header, field) and not getattr(document, field):
+        if getattr(header, field) and not getattr(document, field) and field not in curated:
             setattr(document, field, getattr(header, field))
     return document
+
+
+def changed_by_curators(document: Document) -> set[str]:
+    """The document's fields that curators changed in the admin, as its change history
+    names them (by their labels); one query."""
+    if document.pk is None:
+        return set()
+    labels = {capfirst(field.verbose_name): field.name for field in Document._meta.fields}
+    messages = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document),
+        object_id=str(document.pk),
+        action_flag=CHANGE,
+    ).values_list("change_message", flat=True)
+    changed = set()
+    for message in messages:
+        try:
+            parts = json.loads(message)
+        except ValueError:
+            continue  # a message the pipeline wrote ("Ingested again"), not an edit
+        for part in parts if isinstance(parts, list) else []:
+            edit = part.get("changed") if isinstance(part, dict) else None
+            fields = edit.get("fields") if isinstance(edit, dict) else None
+            changed.update(labels[label] for label in fields or [] if label in labels)
+    return changed
 
 
 def store_by_hash(folder: str, data: bytes) -> tuple[str, str]:
