@@ -1114,6 +1114,24 @@ def test_a_compilation_naming_the_convention_links_its_provision(
     assert (proposal.provision.instrument.slug, proposal.provision.number) == ("cv", "468")
 
 
+def test_a_wcit_draft_resolution_is_linked_not_sent_to_review(receive):
+    # WCIT-12 Document 30 (Ghana), GHA/30/1, as quoted in the shared proposal excerpts.
+    text = (
+        b"Document 30-E\n14 November 2012\nOriginal: English\nGhana\n"
+        b"PROPOSALS FOR THE WORK OF THE CONFERENCE\n"
+        b"ADD\tGHA/30/1\n\nDRAFT NEW RESOLUTION [GHA-1]\n\nTo review the ITRs more regularly\n\n"
+        b"Reasons:\tTwenty-four years passed between the approval of the ITRs and this review.\n"
+    )
+    _, run = receive(text)
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    proposal = Proposal.objects.get(number="GHA/30/1")
+    assert (proposal.provision.instrument.slug, proposal.provision.number) == (
+        "wcit-res",
+        "[GHA-1]",
+    )
+    assert proposal.text == "To review the ITRs more regularly"
+
+
 def test_an_original_read_after_metadata_names_its_revision_goes_before_it(receive, wcit):
     from proposals.services import proposal_upsert
 
