@@ -43,11 +43,20 @@ ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?)"
 REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 # Headings in English, French and Spanish ("ARTICLE 3A", "ARTÍCULO 3A").
-ARTICLE_WORDS = ("ARTICLE", "ARTÍCULO", "ARTICULO")
+# An appendix heads its provisions as an article does ("APPENDIX 1", "APPENDICE 1",
+# "APÉNDICE 1"); the reference data names it "Appendix 1".
+ARTICLE_WORDS = ("ARTICLE", "ARTÍCULO", "ARTICULO", "APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE")
 ARTICLE = re.compile(
-    rf"(?im)^[ \t\u00a0]*(?:{'|'.join(ARTICLE_WORDS)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
-    r"[ \t\u00a0]*$"
+    r"(?im)^[ \t\u00a0]*(?:(?:ARTICLE|ART[IÍ]CULO)[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
+    r"|(?:APPENDIX|APPENDICE|AP[ÉE]NDICE)[ \t\u00a0]+(?P<appendix>\d+))[ \t\u00a0]*$"
 )
+
+
+def heading_number(heading: re.Match) -> str:
+    """The article an ARTICLE heading names, as the reference data numbers it."""
+    return heading["article"] or f"Appendix {heading['appendix']}"
+
+
 # "CHAPTER II" (the Constitution and Convention), above an ARTICLE heading.
 CHAPTER_WORDS = ("CHAPTER", "CHAPITRE", "CAPÍTULO", "CAPITULO")
 CHAPTER = re.compile(
@@ -211,7 +220,7 @@ def parse_text(pages: list[str]) -> list[ParsedProposal]:
     if any(word in intro.upper() for word in ARTICLE_WORDS) and (
         found := list(ARTICLE.finditer(intro))
     ):
-        heading = (found[-1]["article"], heading_title(intro[found[-1].end() :]))
+        heading = (heading_number(found[-1]), heading_title(intro[found[-1].end() :]))
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         # Pages are numbered from 1: the number of pages starting at or before the match.
@@ -239,7 +248,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         # every position of it.
         upper = tail.upper()  # once: the generator below would make it once per word
         if any(word in upper for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
-            following = (after["article"], heading_title(tail[after.end() :]))
+            following = (heading_number(after), heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
         if any(word in upper for word in CHAPTER_WORDS) and (chapter := CHAPTER.search(tail)):
             tail = tail[: chapter.start()]
@@ -250,11 +259,11 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         # Without reasons to end it, a heading after its text heads the next proposal.
         heading = ARTICLE.search(body) if any(w in body.upper() for w in ARTICLE_WORDS) else None
         if heading and body[: heading.start()].strip():
-            following = (heading["article"], heading_title(body[heading.end() :]))
+            following = (heading_number(heading), heading_title(body[heading.end() :]))
             body = body[: heading.start()]
 
     if article := ARTICLE.search(body):
-        proposal.article = article["article"]
+        proposal.article = heading_number(article)
         rest = body[article.end() :]
         proposal.article_title = heading_title(rest)
         if proposal.article_title:

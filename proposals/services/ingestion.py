@@ -753,6 +753,14 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 # --- Linking and saving ----------------------------------------------------------------
 
 
+# What an ARTICLE or APPENDIX heading names; the provisions under it point to it.
+HEADINGS = (ProvisionKind.ARTICLE, ProvisionKind.APPENDIX)
+
+
+def heading_kind(number: str) -> str:
+    return ProvisionKind.APPENDIX if number.startswith("Appendix") else ProvisionKind.ARTICLE
+
+
 # How a document names an instrument before a provision number ("CS 165", "CV 468").
 STATED_INSTRUMENTS = {
     "CS": InstrumentKind.CONSTITUTION,
@@ -816,7 +824,7 @@ class Linker:
             kinds = {InstrumentKind.RESOLUTIONS}
         elif item.provision or item.article:
             number = item.provision or item.article
-            kind = ProvisionKind.PROVISION if item.provision else ProvisionKind.ARTICLE
+            kind = ProvisionKind.PROVISION if item.provision else heading_kind(item.article)
             # The ITRs or the Radio Regulations; else the Constitution and Convention,
             # unless the document names one ("CV 468").
             kinds = {InstrumentKind.REGULATIONS}
@@ -840,19 +848,27 @@ class Linker:
         if not instruments:
             problems.append(f"no instrument of {self.conference.slug} to put provision {number} in")
             return None
+        if found and item.article and found[0].kind not in HEADINGS and found[0].article_id:
+            # Under another heading than the document's ("APPENDIX 1", then 1.1, which
+            # the reference data has in Article 1): a curator decides which it is.
+            heading = self.provisions.get((found[0].instrument_id, item.article))
+            if heading is None or heading.pk != found[0].article_id:
+                problems.append(f"provision {number} is not under {item.article} here")
+                return None
         instrument = found[0].instrument_id if found else instruments[0].pk
         provision = found[0] if found else self.new_provision(instrument, number, kind, item)
         if (
             item.article
             # A plain number can name the article itself ("ARTICLE 9", then "9 …").
-            and provision.kind != ProvisionKind.ARTICLE
+            and provision.kind not in HEADINGS
             and provision.article_id is None
             # Without an id, no query: this sees an unsaved article linked in this run.
             and provision.article is None
         ):
             article = self.provisions.get((instrument, item.article))
             if article is None:
-                article = self.new_provision(instrument, item.article, ProvisionKind.ARTICLE, item)
+                kind = heading_kind(item.article)
+                article = self.new_provision(instrument, item.article, kind, item)
             provision.article = article
             if provision.pk is not None:
                 self.new_articles[provision.pk] = article
@@ -867,12 +883,12 @@ class Linker:
             margin_number=fit(
                 Provision,
                 "margin_number",
-                item.margin_number if kind != ProvisionKind.ARTICLE else "",
+                item.margin_number if kind not in HEADINGS else "",
             ),
             title=fit(
                 Provision,
                 "title",
-                item.article_title if kind == ProvisionKind.ARTICLE else item.resolution_title,
+                item.article_title if kind in HEADINGS else item.resolution_title,
             ),
             source=f"Named by a proposal in {self.conference.slug} {self.document.symbol}",
         )
@@ -884,7 +900,7 @@ class Linker:
         """Write the provisions found missing, articles first since provisions point to
         them, and link existing provisions to their articles: a query per kind of write
         rather than per provision."""
-        is_article = [p.kind == ProvisionKind.ARTICLE for p in self.new_provisions]
+        is_article = [p.kind in HEADINGS for p in self.new_provisions]
         Provision.objects.bulk_create(
             [p for p, a in zip(self.new_provisions, is_article, strict=True) if a]
         )

@@ -262,6 +262,21 @@ def test_a_table_row_without_action_or_provision_goes_to_review():
     assert proposal.needs_review
 
 
+@pytest.mark.parametrize("heading", ["APPENDIX 1", "APPENDICE 1", "APÉNDICE 1"])
+def test_an_appendix_heads_its_proposal_as_an_article_does(heading):
+    text = (
+        f"MOD\tUSA/9/5\n\n{heading}\nGeneral Provisions Concerning Accounting\n\n"
+        "1.1\tEach Administration shall.\nReasons:\tUpdate.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.article, proposal.article_title) == (
+        "Appendix 1",
+        "General Provisions Concerning Accounting",
+    )
+    assert (proposal.provision, proposal.text) == ("1.1", "Each Administration shall.")
+    assert not proposal.needs_review
+
+
 def test_a_heading_after_a_proposal_without_reasons_heads_the_next_one():
     text = (
         "MOD\tRUS/27/6\n5\t1.3\tThese Regulations.\n\n"

@@ -1132,6 +1132,23 @@ def test_a_wcit_draft_resolution_is_linked_not_sent_to_review(receive):
     assert proposal.text == "To review the ITRs more regularly"
 
 
+def test_a_proposal_on_an_appendix_links_the_appendix(receive):
+    text = (
+        b"Document 9-E\nUnited States\nPROPOSALS FOR THE WORK OF THE CONFERENCE\n"
+        b"SUP\tUSA/9/5\n\nAPPENDIX 2\n\nReasons:\tMaritime provisions are dealt with elsewhere.\n"
+        b"MOD\tUSA/9/6\n\nAPPENDIX 1\n\n1.1\tEach Administration shall.\nReasons:\tUpdate.\n"
+    )
+    _, run = receive(text)
+    assert run.status == IngestStatus.NEEDS_REVIEW, run.error
+    whole = Proposal.objects.get(number="USA/9/5").provision
+    assert (whole.kind, whole.number, whole.status) == ("appendix", "Appendix 2", "baseline")
+    # The reference data numbers an appendix's provisions as an article's (1.1 is in
+    # Article 1 there): not linked to the wrong one, but to review.
+    part = Proposal.objects.get(number="USA/9/6")
+    assert part.provision is None and not part.published
+    assert "provision 1.1 is not under Appendix 1" in part.review_reasons
+
+
 def test_an_original_read_after_metadata_names_its_revision_goes_before_it(receive, wcit):
     from proposals.services import proposal_upsert
 
