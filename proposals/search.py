@@ -112,37 +112,29 @@ def alternatives(query: str) -> list[list[str]]:
     return groups
 
 
-def number_groups(query: str, fields: tuple[str, ...]) -> tuple[str, list[Q]]:
-    """The query without the groups of alternatives that hold a proposal number, and the
-    condition each of those groups makes: its numbers matched on the number, its words
-    searched on their own ("RUS/27/7 OR PRG/29/1", "spam OR RUS/27")."""
-    kept, conditions = [], []
+def number_groups(query: str) -> tuple[str, list[list[re.Match | str]]]:
+    """The query without the groups of alternatives that hold a proposal number, and
+    those groups, each term a number (its match) or words ("RUS/27/7 OR PRG/29/1",
+    "spam OR RUS/27")."""
+    kept, groups = [], []
     for group in alternatives(query):
         numbers = [NUMBER_TERM.fullmatch(term) for term in group]
-        if not any(numbers):
+        if any(numbers):
+            groups.append([number or term for term, number in zip(group, numbers, strict=True)])
+        else:
             kept.append(" OR ".join(group))
-            continue
-        terms = [
-            number_condition(number) if number else text_condition(term, fields)
-            for term, number in zip(group, numbers, strict=True)
-        ]
-        # A term with nothing to search for ("the") matches every row, and so its group.
-        if None not in terms:
-            conditions.append(reduce(operator.or_, terms))
-    return " ".join(kept), conditions
+    return " ".join(kept), groups
 
 
-def text_condition(query: str, fields: tuple[str, ...]) -> Q | None:
+def text_condition(query: str, fields: tuple[str, ...], nothing: set[str]) -> Q | None:
     """The condition for rows matching a text query, unranked; None when it has nothing
-    to search for (only "OR", "-" or quotes, or on PostgreSQL only stop words), which
-    would match no row on PostgreSQL and every row elsewhere: it matches every row."""
-    include, exclude = plain_words(query)
-    if not include and not exclude:
+    to search for (`nothing`), which would match no row on PostgreSQL and every row
+    elsewhere: it matches every row."""
+    if query in nothing:
         return None
     if postgres():
-        if stop_words_only(query):
-            return None
         return Q(search_vector=SearchQuery(query, search_type="websearch", config=CONFIG))
+    include, exclude = plain_words(query)
     condition = Q()
     for word in include:
         condition &= any_field_contains(fields, word)
@@ -151,11 +143,20 @@ def text_condition(query: str, fields: tuple[str, ...]) -> Q | None:
     return condition
 
 
-def stop_words_only(query: str) -> bool:
-    """Whether PostgreSQL reads nothing in this query ("the", "IT", "of"): one query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, query])
-        return cursor.fetchone()[0] == 0
+def nothing_to_search(queries: list[str]) -> set[str]:
+    """Those of these text queries with nothing to search for: only "OR", "-" or quotes,
+    or on PostgreSQL only stop words ("the", "IT"), which it ignores. One query for all."""
+    nothing = {query for query in queries if plain_words(query) == ([], [])}
+    rest = [query for query in queries if query not in nothing]
+    if rest and postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT query FROM unnest(%s::text[]) AS query "
+                "WHERE numnode(websearch_to_tsquery(%s::regconfig, query)) = 0",
+                [rest, CONFIG],
+            )
+            nothing |= {row[0] for row in cursor.fetchall()}
+    return nothing
 
 
 def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_of) -> QuerySet:
@@ -164,11 +165,22 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
     into HTML: `snippet_raw`, the database's headline on PostgreSQL, or elsewhere
     `snippet_text`, the text to highlight (`snippet_of`, the same text the headline is
     cut from). In a search of proposals, proposal numbers are matched on the number."""
+    groups = []
     if "number" in fields:
-        query, conditions = number_groups(query, fields)
-        for condition in conditions:
-            queryset = queryset.filter(condition)
-    condition = text_condition(query, fields)
+        query, groups = number_groups(query)
+    words = [term for group in groups for term in group if isinstance(term, str)]
+    nothing = nothing_to_search([query, *words])
+    for group in groups:
+        terms = [
+            text_condition(term, fields, nothing)
+            if isinstance(term, str)
+            else number_condition(term)
+            for term in group
+        ]
+        # A term with nothing to search for ("the") matches every row, and so its group.
+        if None not in terms:
+            queryset = queryset.filter(reduce(operator.or_, terms))
+    condition = text_condition(query, fields, nothing)
     if condition is None:
         return unranked(queryset, snippet_of)
     queryset = queryset.filter(condition)

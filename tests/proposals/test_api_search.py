@@ -128,6 +128,18 @@ class TestOnPostgreSQL:
         assert len(search(api, q)) == len(search(api, " "))
         assert [row["number"] for row in search(api, f"AAA/1/1 {q}")] == ["AAA/1/1"]
 
+    def test_words_ored_with_a_number_cost_no_query_each(self, api, postgres):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def queries(q):
+            with CaptureQueriesContext(connection) as captured:
+                search(api, q)
+            return len(captured)
+
+        one = queries("PRG/29/1 OR w0")
+        assert queries("PRG/29/1 OR " + " OR ".join(f"w{i}" for i in range(40))) == one
+
     def test_stems_words(self, api, postgres):
         rows = search(api, "routing")  # the text says "routed"
         assert "Egypt" in {r["proposers_as_stated"] for r in rows}
