@@ -300,6 +300,10 @@ def test_ingest_runs_cannot_be_deleted_and_deletions_are_remembered_without_them
         reverse("admin:proposals_ingestrun_changelist"),
         {"action": "delete_selected", "_selected_action": runs, "post": "yes"},
     )
+    delete_run = reverse("admin:proposals_ingestrun_delete", args=[runs[0]])
+    assert admin_client.post(delete_run, {"post": "yes"}).status_code == 403
+    run_page = admin_client.get(reverse("admin:proposals_ingestrun_change", args=[runs[0]]))
+    assert delete_run not in run_page.content.decode()
     assert IngestRun.objects.count() == len(runs)
     # Even with its runs gone (as when a document is recorded from metadata, then read),
     # the deletion holds.
@@ -479,3 +483,15 @@ def test_ingesting_again_keeps_what_a_curator_set_on_the_document(
         None,
         "Russian",
     )
+
+
+def test_a_document_goes_with_its_runs(admin_client, receive):
+    from proposals.models import Document, IngestRun
+
+    # A wrong upload, or a leaked file that must go to protect a source.
+    document = receive(b"Document 88-E\nNothing to read here.\n", origin="leaked")
+    url = reverse("admin:proposals_document_delete", args=[document.pk])
+    assert not admin_client.get(url).context["perms_lacking"]
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not IngestRun.objects.exists()
