@@ -381,14 +381,14 @@ def extract_html(data: bytes, limits: Limits) -> Extracted:
 
 # Word's comments are notes between those who had the file, not the document: their text
 # (in a list at the end of a web page) and the marks in the text that point to them
-# ("[JI1]") are left out. The selector finds the candidates; the pattern decides.
+# ("[JI1]") are left out. Not the text a comment is about, which Word wraps in elements
+# styled mso-comment-reference or mso-comment-continuation. The selector finds the
+# candidates; the pattern decides.
 WORD_COMMENT_SELECTOR = (
-    "[style*=mso-comment], [style*=mso-element], [style*=mso-special-character], "
-    "[class*=msocom], [class*=MsoComment]"
+    "[style*=mso-element], [style*=mso-special-character], [class*=msocom], [class*=MsoComment]"
 )
 WORD_COMMENT_PART = re.compile(
-    r"mso-comment-|mso-(?:element|special-character):\s*comment|\bmsocom|\bMsoComment",
-    re.IGNORECASE,
+    r"mso-(?:element|special-character):\s*comment|\bmsocom|\bMsoComment", re.IGNORECASE
 )
 
 

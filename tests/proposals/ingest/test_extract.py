@@ -558,10 +558,13 @@ def test_a_word_web_pages_comments_are_not_read_as_its_text():
     # the comment itself in a list at the end. Neither is the document.
     body = (
         "<p class=MsoNormal>MOD PRG/29/1</p>"
-        "<p class=MsoNormal>5 1.3 These Regulations are established."
+        "<p class=MsoNormal>5 1.3 <a style='mso-comment-reference:JI_1;mso-comment-date:"
+        "20121101T1200'>These Regulations</a> are established."
         "<span class=MsoCommentReference><span style='mso-special-character:comment'>&nbsp;"
         "<a class=msocomanchor id='_anchor_1' href='#_msocom_1' name='_msoanchor_1'>[JI1]</a>"
         "&nbsp;</span></span></p>"
+        "<p class=MsoNormal><span style='mso-comment-continuation:1'>Administrations "
+        "shall cooperate.</span></p>"
         "<p class=MsoNormal>Reasons: Precision.</p>"
         "<div style='mso-element:comment-list'><hr class=msocomoff align=left size=1>"
         "<div style='mso-element:comment'><div class=msocomtxt id='_com_1'>"
@@ -574,8 +577,9 @@ def test_a_word_web_pages_comments_are_not_read_as_its_text():
     assert "Jane" not in page and "[JI1]" not in page
     assert "A bordered paragraph is text." in page
     (proposal,) = parse_text([page])
+    # The text a comment is about stays.
     assert (proposal.text, proposal.reasons) == (
-        "These Regulations are established.",
+        "These Regulations are established.\n\nAdministrations shall cooperate.",
         "Precision.\n\nA bordered paragraph is text.",
     )
 

@@ -341,8 +341,9 @@ def test_ingesting_again_replaces_a_public_copy_an_earlier_cleaner_left_identify
 
 def test_a_word_web_page_with_comments_gets_no_public_copy(receive):
     page = (
-        b"<html><body><p>Document 89-E</p><p>MOD RUS/89/1</p><p>5 1.3 Text.<a "
-        b"style='mso-comment-reference:JI_1'>[JI1]</a></p><p>Reasons: Why.</p>"
+        b"<html><body><p>Document 89-E</p><p>MOD RUS/89/1</p><p>5 1.3 <a "
+        b"style='mso-comment-reference:JI_1'>Text.</a><span class=MsoCommentReference>"
+        b"<a class=msocomanchor href='#_msocom_1'>[JI1]</a></span></p><p>Reasons: Why.</p>"
         b"<div style='mso-element:comment-list'><p>Jane Insider: ask Ghana first.</p></div>"
         b"</body></html>"
     )
