@@ -329,7 +329,11 @@ def tidy(text: str) -> str:
 # A header cell's role from its words, the first that matches: "Current text (1988)" is
 # the text in force, not the proposal's; "Article/Provision" the provision.
 HEADER_WORDS = {
-    "current": re.compile(r"(?i)\b(?:current|existing|present|in force|actuel|vigente)\b"),
+    # Not "Existing text / Proposed text": a header naming the proposal is the proposal's.
+    "current": re.compile(
+        r"(?i)^(?!.*propos|.*propuest)"
+        r".*\b(?:current|existing|present|in force|actuel|vigente)\b"
+    ),
     "reasons": re.compile(rf"(?i)\b{REASONS_WORD}\b|justification|rationale"),
     "proposers": re.compile(r"(?i)propos(?:er|ed by|ing)|author|member state|countr|source"),
     "provision": re.compile(r"(?i)\bprovisions?\b|\bdisposition|\bdisposici[oó]n"),
@@ -371,7 +375,9 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
             with_number[0] if with_number else None,
         )
         if number_at is None:
-            if not header_roles:
+            # The header, not a title merged across the table ("ARTICLE 1 – Purpose"),
+            # which comes out as one text repeated in every cell.
+            if not header_roles and len({cell for cell in cells if cell}) > 1:
                 header_roles, header_width = column_roles(cells), len(cells)
             continue
         # A row laid out differently from the header (merged or split cells) is read

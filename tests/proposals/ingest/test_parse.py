@@ -237,6 +237,33 @@ def test_the_header_row_says_which_column_holds_the_provision(header, row):
     assert (proposal.provision, proposal.proposers_as_stated) == ("3A.1", "Russian Federation")
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Existing text / Proposed text",
+        "Proposed modification to the present text",
+        "Proposed text (changes to the current text marked)",
+    ],
+)
+def test_a_proposed_text_column_naming_the_current_text_is_the_proposals(header):
+    rows = [
+        ["Proposal", "Provision", header, "Reasons"],
+        ["MOD PRG/29/1", "1.3", "These Regulations are established.", "Precision."],
+    ]
+    (proposal,) = parse_table(rows)
+    assert proposal.text == "These Regulations are established."
+
+
+def test_a_title_merged_across_the_table_is_not_its_header():
+    rows = [
+        ["ARTICLE 1 – Purpose and scope"] * 4,  # one cell across four columns
+        ["Provision", "Proposal", "Proposed text", "Proposer(s)"],
+        ["1.3", "MOD PRG/29/1", "These Regulations are established.", "Paraguay"],
+    ]
+    (proposal,) = parse_table(rows)
+    assert (proposal.provision, proposal.proposers_as_stated) == ("1.3", "Paraguay")
+
+
 def test_a_column_of_the_text_in_force_is_not_the_proposals_text():
     rows = [
         ["Provision", "Current text (1988)", "Proposal", "Proposed text", "Proposer(s)"],
