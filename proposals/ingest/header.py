@@ -36,9 +36,9 @@ KIND = "(?:" + "|".join(KINDS) + ")"
 TO = r"(?:to|au|al)"  # "Revision 1 to", "Révision 1 au", "Revisión 1 al"
 DOCUMENT_WORD = r"Documento?"
 # "Revision 1 to Addendum 2 to Document 79-E", "Corrigendum 1 to Revision 1 to …".
+DERIVED_STEP = rf"(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
 DERIVED = re.compile(
-    rf"(?i)\b(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
-    rf"(?:(?P<inner>{KIND})\s+(?P<inner_n>\d+)\s+{TO}\s+)?"
+    rf"(?i)\b{DERIVED_STEP}(?P<inner>(?:{KIND}\s+\d+\s+{TO}\s+)*)"
     rf"{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
 )
 DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
@@ -53,9 +53,11 @@ DATE_RANGE_END = re.compile(r"\d(?:[ \t]+(?:de[ \t]+)?[^\W\d_]+)?[ \t]*[-\u2013\
 DATE_RANGE_START = re.compile(r"^[ \t]*[-\u2013\u2014]")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"
-# A web page's table cell may run the date and "Original:" into one line.
+# A web page's table cell may run the date and "Original:" into one line ("17 November
+# 2012 Original: Russian"); elsewhere in a line it is running text.
 ORIGINAL = re.compile(
-    rf"(?im)(?:{CELL_START}|(?<=[ \t]))Original:[ \t]*(?P<language>[^\n|]+?)[ \t]*(?:\||$)"
+    rf"(?im)(?:{CELL_START}|(?<=\d{{4}}[ \t]))Original:[ \t]*(?P<language>[^\n|]+?)"
+    r"[ \t]*(?:\||$)"
 )
 # The conference's acronym, in English or in the French and Spanish texts ("CMTI-12").
 CONFERENCE_KINDS = {
@@ -69,7 +71,7 @@ CONFERENCE = re.compile(rf"\b(?P<kind>{'|'.join(CONFERENCE_KINDS)})-(?P<year>\d{
 # CONFÉRENCE", "PROPUESTAS PARA LOS TRABAJOS DE LA CONFERENCIA".
 LETTERS = r"[^\W\d_]+"
 SOURCE_LINE_BEFORE = re.compile(
-    rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,3}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
+    rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,8}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
     r"[ \t]+FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY)"
     # French and Spanish put the adjectives after: "PROPOSITIONS COMMUNES EUROPÉENNES POUR…"
     rf"|(?:[ \t]+{LETTERS}){{0,2}}?[ \t]+(?:POUR LES TRAVAUX DE (?:LA CONF[ÉE]RENCE|"
@@ -99,10 +101,11 @@ def parse_header(first_page: str) -> Header:
         pass
     elif symbol.re is DERIVED:
         base = f"Document {symbol['doc']}"
-        if symbol["inner"]:
-            base = f"{KINDS[symbol['inner'].lower()].title()} {symbol['inner_n']} to {base}"
-        elif symbol["add"]:
+        if symbol["add"]:
             base = f"Addendum {symbol['add']} to {base}"
+        # The steps between, innermost last: each is a version of the one after it.
+        for step in reversed(list(re.finditer(f"(?i){DERIVED_STEP}", symbol["inner"]))):
+            base = f"{KINDS[step['kind'].lower()].title()} {step['n']} to {base}"
         header.kind = KINDS[symbol["kind"].lower()]
         header.symbol = f"{header.kind.title()} {symbol['n']} to {base}"
         header.base_symbol = base

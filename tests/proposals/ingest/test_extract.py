@@ -300,8 +300,21 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
             "PROPUESTAS COMUNES EUROPEAS PARA LOS TRABAJOS DE LA CONFERENCIA",
             "Estados Miembros de la CEPT",
         ),
+        (
+            "Document 5-E\nOriginal: English\nMember States of the Asia-Pacific Telecommunity\n"
+            "ASIA-PACIFIC TELECOMMUNITY COMMON PROPOSALS FOR THE WORK OF THE CONFERENCE",
+            "Member States of the Asia-Pacific Telecommunity",
+        ),
     ],
-    ids=["citel", "wrapped-list", "none-stated", "wrapped-in-a-name", "french", "spanish"],
+    ids=[
+        "citel",
+        "wrapped-list",
+        "none-stated",
+        "wrapped-in-a-name",
+        "french",
+        "spanish",
+        "long-title",
+    ],
 )
 def test_the_source_line(first_page, source):
     assert parse_header(first_page).source_line == source
@@ -417,13 +430,36 @@ def test_the_header_names_the_conference_in_french_and_spanish(line, slug):
     assert parse_header(f"{line}\nDocument 27-F").conference_slug == slug
 
 
-def test_a_corrigendum_to_a_revision_is_a_corrigendum():
-    header = parse_header("Corrigendum 1 to\nRevision 1 to\nDocument 27-E\n20 November 2012")
+@pytest.mark.parametrize(
+    ("symbol", "base"),
+    [
+        ("Corrigendum 1 to\nRevision 1 to\nDocument 27-E", "Revision 1 to Document 27"),
+        (
+            "Corrigendum 1 to\nRevision 1 to\nDocument 79(Add.2)-E",
+            "Revision 1 to Addendum 2 to Document 79",
+        ),
+        (
+            "Corrigendum 1 to\nRevision 1 to\nAddendum 2 to\nDocument 79-E",
+            "Revision 1 to Addendum 2 to Document 79",
+        ),
+    ],
+)
+def test_a_corrigendum_to_a_revision_is_a_corrigendum(symbol, base):
+    header = parse_header(f"{symbol}\n20 November 2012")
     assert (header.kind, header.symbol, header.base_symbol) == (
         "corrigendum",
-        "Corrigendum 1 to Revision 1 to Document 27",
-        "Revision 1 to Document 27",
+        f"Corrigendum 1 to {base}",
+        base,
     )
+
+
+def test_the_language_is_not_read_from_running_text():
+    page = (
+        "Document 5-E\n17 November 2012\nUnited States of America\n"
+        "PROPOSALS FOR THE WORK OF THE CONFERENCE\n\n"
+        "The text (see the Original: French version) applies.\n"
+    )
+    assert parse_header(page).language == ""
 
 
 def test_a_web_page_header_cell_running_the_date_into_the_language_is_read():
