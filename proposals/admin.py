@@ -108,9 +108,20 @@ class DocumentAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        file = cleaned.get("public_file")
+        if isinstance(file, UploadedFile):
+            # A copy a curator cleaned and uploads is theirs to publish, unless they tick
+            # "withheld" with it, which says the opposite.
+            if cleaned.get("public_copy_withheld") and not self.instance.public_copy_withheld:
+                self.add_error(
+                    "public_copy_withheld",
+                    "Untick this to publish the file you upload, or upload none.",
+                )
+            cleaned["public_copy_withheld"] = False
+            return cleaned
         # "Clear" on the public file withdraws it for good: ingesting again would make a
         # new one. Withheld, there is none.
-        if cleaned.get("public_file") is False:
+        if file is False:
             cleaned["public_copy_withheld"] = True
         if cleaned.get("public_copy_withheld"):
             cleaned["public_file"] = False
