@@ -521,3 +521,42 @@ def test_withholding_and_uploading_a_copy_at_once_is_refused(admin_client, recei
     response = edit_document(admin_client, document, public_file=upload, public_copy_withheld="on")
     assert response.status_code == 200
     assert "Untick this" in str(response.context["adminform"].form.errors)
+
+
+def test_a_file_joining_a_record_keeps_what_a_curator_set_on_it(
+    admin_client, receive, document_factory
+):
+    from proposals.models import Conference, Document
+
+    record = document_factory(
+        conference=Conference.objects.get(slug="wcit-12"),
+        symbol="Document 88",
+        sha256=None,
+        language="English",
+    )
+    # From metadata; the curator clears the language it got wrong.
+    assert edit_document(admin_client, record, language="").status_code == 302
+    receive(b"Document 88-E\n17 November 2012\nOriginal: Russian\n" + TEXT_88.split(b"\n", 1)[1])
+    record = Document.objects.get(pk=record.pk)
+    assert record.sha256  # the file joined the record
+    assert (record.language, str(record.date)) == ("", "2012-11-17")
+
+
+@pytest.mark.parametrize("fields", ["5", '[["Date"]]', '[{"name": "Date"}]', '"Date"'])
+def test_an_odd_change_message_is_not_read_as_an_edit(document_factory, admin_user, fields):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from proposals.models import Document
+    from proposals.services.ingestion import changed_by_curators
+
+    document = document_factory()
+    LogEntry.objects.create(
+        user=admin_user,
+        content_type=ContentType.objects.get_for_model(Document),
+        object_id=str(document.pk),
+        object_repr=str(document),
+        action_flag=CHANGE,
+        change_message=f'[{{"changed": {{"fields": {fields}}}}}]',
+    )
+    assert changed_by_curators(document) == set()

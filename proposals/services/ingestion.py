@@ -651,6 +651,7 @@ def apply_header(document: Document, header: Header) -> Document:
             # Before the caller saves the record with the file's hash, which is unique.
             document.delete()
             document = existing
+            curated = changed_by_curators(document)
         elif existing is None:
             document.symbol = header.symbol
     if header.kind and document.kind == DocumentKind.OTHER and "kind" not in curated:
@@ -693,7 +694,8 @@ def changed_by_curators(document: Document) -> set[str]:
         for part in parts if isinstance(parts, list) else []:
             edit = part.get("changed") if isinstance(part, dict) else None
             fields = edit.get("fields") if isinstance(edit, dict) else None
-            changed.update(labels[label] for label in fields or [] if label in labels)
+            if isinstance(fields, list):
+                changed.update(labels[f] for f in fields if isinstance(f, str) and f in labels)
     return changed
 
 
