@@ -31,7 +31,8 @@ from .models import Conference, Document, Instrument, Proposal, Provision, Topic
 
 SEARCH_HELP = (
     'Full-text search. On PostgreSQL: stemmed, ranked, with web-search syntax: "a phrase", '
-    "either OR other, -excluded."
+    "either OR other, -excluded. A proposal number (RUS/27/7, or PRG/29 for its document's) "
+    "matches on the number."
 )
 
 
