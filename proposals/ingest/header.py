@@ -38,7 +38,9 @@ DOCUMENT_WORD = r"Documento?"
 # "Revision 1 to Addendum 2 to Document 79-E", "Corrigendum 1 to Revision 1 to …".
 DERIVED_STEP = rf"(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
 DERIVED = re.compile(
-    rf"(?i)\b{DERIVED_STEP}(?P<inner>(?:{KIND}\s+\d+\s+{TO}\s+)*)"
+    # At most three steps between: unbounded, a long run of them that never reaches
+    # "Document" would be searched again from each of its steps.
+    rf"(?i)\b{DERIVED_STEP}(?P<inner>(?:{KIND}\s+\d+\s+{TO}\s+){{0,3}})"
     rf"{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
 )
 DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
@@ -54,10 +56,10 @@ DATE_RANGE_START = re.compile(r"^[ \t]*[-\u2013\u2014]")
 # A header laid out as a Word table comes out as cells joined by " | ".
 CELL_START = r"(?:^|\|)[ \t]*"
 # A web page's table cell may run the date and "Original:" into one line ("17 November
-# 2012 Original: Russian"); elsewhere in a line it is running text.
+# 2012 Original: Russian"); elsewhere in a line it is running text. The language runs to
+# the end of its line or cell (in one pass: no blanks matched twice).
 ORIGINAL = re.compile(
-    rf"(?im)(?:{CELL_START}|(?<=\d{{4}}[ \t]))Original:[ \t]*(?P<language>[^\n|]+?)"
-    r"[ \t]*(?:\||$)"
+    rf"(?im)(?:{CELL_START}|(?<=\d{{4}})[ \t]+)Original:[ \t]*(?P<language>[^\n|]*[^\s|])"
 )
 # The conference's acronym, in English or in the French and Spanish texts ("CMTI-12").
 CONFERENCE_KINDS = {
@@ -72,10 +74,12 @@ CONFERENCE = re.compile(rf"\b(?P<kind>{'|'.join(CONFERENCE_KINDS)})-(?P<year>\d{
 LETTERS = r"[^\W\d_]+"
 SOURCE_LINE_BEFORE = re.compile(
     rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,8}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
-    r"[ \t]+FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY)"
+    r"(?P<work>[ \t]+FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY)"
     # French and Spanish put the adjectives after: "PROPOSITIONS COMMUNES EUROPÉENNES POUR…"
     rf"|(?:[ \t]+{LETTERS}){{0,2}}?[ \t]+(?:POUR LES TRAVAUX DE (?:LA CONF[ÉE]RENCE|"
-    r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA))"
+    r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA)))"
+    # Or the title ends there, in capitals ("EUROPEAN COMMON PROPOSALS"); in small letters
+    # such a line is running text ("… containing proposals").
     r"|[ \t]*$)"
 )
 
@@ -133,16 +137,21 @@ def source_line(text: str) -> str:
     name's brackets ("Saudi Arabia (Kingdom" / "of), Bahrain")."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        if SOURCE_LINE_BEFORE.match(line):
-            before = [candidate.strip() for candidate in lines[:index] if candidate.strip()]
-            if not before or ORIGINAL.match(before[-1]) or DATE.search(before[-1]):
-                continue  # "European Common Proposals" is the source line, not the title
-            taken = [before.pop()]
-            while before and (
-                re.search(r"(?:,|\band)$", before[-1]) or taken[0].count(")") > taken[0].count("(")
-            ):
-                taken.insert(0, before.pop())
-            return " ".join(taken)
+        title = SOURCE_LINE_BEFORE.match(line)
+        if not title or (not title["work"] and not line.isupper()):
+            continue
+        # The lines above, nearest first, read only as far as needed.
+        above = (kept for i in range(index - 1, -1, -1) if (kept := lines[i].strip()))
+        last = next(above, None)
+        if last is None or ORIGINAL.match(last) or DATE.search(last):
+            continue  # "European Common Proposals" is the source line, not the title
+        taken = [last]
+        for previous in above:
+            wrapped = taken[0].count(")") > taken[0].count("(")
+            if not (wrapped or re.search(r"(?:,|\band)$", previous)):
+                break
+            taken.insert(0, previous)
+        return " ".join(taken)
     return ""
 
 

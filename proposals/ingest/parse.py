@@ -350,6 +350,7 @@ def column_roles(header: list[str]) -> dict[str, int]:
     those to leave alone), from a header row's words."""
     roles = {}
     for index, cell in enumerate(header):
+        cell = " ".join(cell.split())  # a header cell of two lines reads as one
         for role, words in HEADER_WORDS.items():
             if role not in roles and words.search(cell):
                 roles[role] = index

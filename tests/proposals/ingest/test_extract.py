@@ -453,6 +453,44 @@ def test_a_corrigendum_to_a_revision_is_a_corrigendum(symbol, base):
     )
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<p>17 November 2012</p><p>Original: Russian</p>",
+        # Word's empty paragraph between them leaves two blanks.
+        "<p>17 November 2012</p><p><o:p>&nbsp;</o:p></p><p>Original: Russian</p>",
+    ],
+)
+def test_the_language_after_the_date_in_a_web_page_cell(cell):
+    page = f"<table><tr><td>Plenary Meeting</td><td><p>Document 27-E</p>{cell}</td></tr></table>"
+    assert parse_header(read(html_bytes(page)).pages[0]).language == "Russian"
+
+
+def test_a_line_of_running_text_ending_in_proposals_is_not_the_title():
+    page = (
+        "Document 48-E\n30 November 2012\nOriginal: English\n"
+        "The Secretary-General has the honour to transmit to the Conference\n"
+        "the contributions received from Member States containing proposals\n"
+    )
+    assert parse_header(page).source_line == ""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # Each of these took from a minute to hours when a pattern searched the rest of
+        # the page again from each of its lines or blanks; linear, they take milliseconds.
+        ("Revision 1 to " * 20_000, ("", "", "")),
+        ("Original: a" + " " * 200_000 + "x", ("", "a" + " " * 200_000 + "x", "")),
+        ("1 January 2012\nPROPOSALS\n" * 50_000, ("", "", "")),
+    ],
+    ids=["derived-steps", "blanks-after-original", "title-lines"],
+)
+def test_a_hostile_first_page_is_read_in_one_pass(page, expected):
+    header = parse_header(page)
+    assert (header.symbol, header.language, header.source_line) == expected
+
+
 def test_the_language_is_not_read_from_running_text():
     page = (
         "Document 5-E\n17 November 2012\nUnited States of America\n"

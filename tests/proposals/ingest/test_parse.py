@@ -243,6 +243,7 @@ def test_the_header_row_says_which_column_holds_the_provision(header, row):
         "Existing text / Proposed text",
         "Proposed modification to the present text",
         "Proposed text (changes to the current text marked)",
+        "Existing text\n(proposed changes marked)",  # a cell of two lines
     ],
 )
 def test_a_proposed_text_column_naming_the_current_text_is_the_proposals(header):
@@ -252,6 +253,15 @@ def test_a_proposed_text_column_naming_the_current_text_is_the_proposals(header)
     ]
     (proposal,) = parse_table(rows)
     assert proposal.text == "These Regulations are established."
+
+
+def test_a_column_of_the_text_in_force_headed_over_two_lines_is_not_the_proposals():
+    rows = [
+        ["Propuesta", "Disposición", "Texto\nvigente (1988)", "Texto propuesto"],
+        ["MOD PRG/29/1", "1.3", "Texto antiguo.", "El presente Reglamento se establece."],
+    ]
+    (proposal,) = parse_table(rows)
+    assert proposal.text == "El presente Reglamento se establece."
 
 
 def test_a_title_merged_across_the_table_is_not_its_header():
