@@ -76,14 +76,6 @@ def load_instruments(report: Counter) -> None:
             conference.instruments.add(*Instrument.objects.filter(slug__in=slugs))
 
 
-def article_kind(number: str) -> str:
-    if number == "Preamble":
-        return ProvisionKind.PREAMBLE
-    if number.startswith("Appendix"):
-        return ProvisionKind.APPENDIX
-    return ProvisionKind.ARTICLE
-
-
 def load_itr_articles(report: Counter) -> None:
     for row in read_csv(DATA_DIR / "itr_articles.csv"):
         verified = row["verification"].startswith("verified")
@@ -95,7 +87,7 @@ def load_itr_articles(report: Counter) -> None:
                 "number": row["article"],
             },
             values={
-                "kind": article_kind(row["article"]),
+                "kind": Provision.heading_kind(row["article"]),
                 "status": ProvisionStatus.BASELINE,
                 # An unverified title stays out: unknown stays empty until a curator
                 # checks it against the Final Acts.

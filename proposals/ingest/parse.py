@@ -45,11 +45,20 @@ REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]
 # Headings in English, French and Spanish ("ARTICLE 3A", "ARTÍCULO 3A").
 # An appendix heads its provisions as an article does ("APPENDIX 1", "APPENDICE 1",
 # "APÉNDICE 1"); the reference data names it "Appendix 1".
-ARTICLE_WORDS = ("ARTICLE", "ARTÍCULO", "ARTICULO", "APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE")
+ARTICLE_NAMES = ("ARTICLE", "ARTÍCULO", "ARTICULO")
+APPENDIX_NAMES = ("APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE")
+ARTICLE_WORDS = ARTICLE_NAMES + APPENDIX_NAMES
 ARTICLE = re.compile(
-    r"(?im)^[ \t\u00a0]*(?:(?:ARTICLE|ART[IÍ]CULO)[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
-    r"|(?:APPENDIX|APPENDICE|AP[ÉE]NDICE)[ \t\u00a0]+(?P<appendix>\d+))[ \t\u00a0]*$"
+    rf"(?im)^[ \t\u00a0]*(?:(?:{'|'.join(ARTICLE_NAMES)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
+    rf"|(?:{'|'.join(APPENDIX_NAMES)})[ \t\u00a0]+(?P<appendix>\d+))[ \t\u00a0]*$"
 )
+
+
+def mentions(upper: str, words: tuple[str, ...]) -> bool:
+    """Whether any of these words occurs in a text already in capitals (upper-cased once,
+    not once per word): the cheap test before a heading pattern, which tries every
+    position of the text."""
+    return any(word in upper for word in words)
 
 
 def heading_number(heading: re.Match) -> str:
@@ -217,9 +226,7 @@ def parse_text(pages: list[str]) -> list[ParsedProposal]:
     heading = None
     # An ARTICLE heading above the first proposal heads it, as one after the reasons does.
     intro = text[: starts[0].start()] if starts else ""
-    if any(word in intro.upper() for word in ARTICLE_WORDS) and (
-        found := list(ARTICLE.finditer(intro))
-    ):
+    if mentions(intro.upper(), ARTICLE_WORDS) and (found := list(ARTICLE.finditer(intro))):
         heading = (heading_number(found[-1]), heading_title(intro[found[-1].end() :]))
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -244,20 +251,19 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
     reasons = REASONS.search(body)
     if reasons:
         tail = body[reasons.end() :]
-        # The cheap test first: the tail can be pages long, and ARTICLE.search tries
-        # every position of it.
-        upper = tail.upper()  # once: the generator below would make it once per word
-        if any(word in upper for word in ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
+        # The cheap tests first: the tail can be pages long.
+        upper = tail.upper()
+        if mentions(upper, ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
             following = (heading_number(after), heading_title(tail[after.end() :]))
             tail = tail[: after.start()]
-        if any(word in upper for word in CHAPTER_WORDS) and (chapter := CHAPTER.search(tail)):
+        if mentions(upper, CHAPTER_WORDS) and (chapter := CHAPTER.search(tail)):
             tail = tail[: chapter.start()]
         proposal.reasons = tidy(tail)
         body = body[: reasons.start()]
     else:
         proposal.problems.append("no Reasons: line")
         # Without reasons to end it, a heading after its text heads the next proposal.
-        heading = ARTICLE.search(body) if any(w in body.upper() for w in ARTICLE_WORDS) else None
+        heading = ARTICLE.search(body) if mentions(body.upper(), ARTICLE_WORDS) else None
         if heading and body[: heading.start()].strip():
             following = (heading_number(heading), heading_title(body[heading.end() :]))
             body = body[: heading.start()]
@@ -281,7 +287,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         lines = body.strip("\n").split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and (found := MARGIN_AND_PROVISION.match(lines[first])):
-            proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found["provision"])
+            proposal.provision = one_line(found["provision"])
             proposal.margin_number = found["margin"] or ""
             lines[first] = lines[first][found.end() :]
             body = "\n".join(lines[first:])
@@ -306,6 +312,12 @@ def heading_title(after_heading: str) -> str:
     if title and len(title) <= 80 and not MARGIN_AND_PROVISION.match(line):
         return title
     return ""
+
+
+def one_line(provision: str) -> str:
+    """A provision number as the reference data writes it: "1.1 a)", however the
+    document spaced it (a tab, non-breaking spaces)."""
+    return re.sub(r"[ \t\u00a0]+", " ", provision)
 
 
 # Two spaces then any more: the literal two-space prefix lets the regex engine skip ahead
@@ -438,7 +450,7 @@ def read_cells(
     )
     if provision_at is not None:
         found = WHOLE_PROVISION.match(cells[provision_at])
-        proposal.provision = re.sub(r"[ \t\u00a0]+", " ", found["provision"])
+        proposal.provision = one_line(found["provision"])
         proposal.instrument = (found["instrument"] or "").upper()
         used.add(provision_at)
     elif resolution_at is not None:

@@ -131,3 +131,13 @@ class Provision(models.Model):
         return reverse(
             "provision-detail", kwargs={"instrument": self.instrument.slug, "number": self.number}
         )
+
+    @staticmethod
+    def heading_kind(number: str) -> str:
+        """The kind of a heading by its number, as the reference data and documents name
+        them: "Preamble", "Appendix 1", else an article ("3A")."""
+        if number == "Preamble":
+            return ProvisionKind.PREAMBLE
+        if number.startswith("Appendix"):
+            return ProvisionKind.APPENDIX
+        return ProvisionKind.ARTICLE

@@ -759,10 +759,6 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
 HEADINGS = (ProvisionKind.ARTICLE, ProvisionKind.APPENDIX)
 
 
-def heading_kind(number: str) -> str:
-    return ProvisionKind.APPENDIX if number.startswith("Appendix") else ProvisionKind.ARTICLE
-
-
 # How a document names an instrument before a provision number ("CS 165", "CV 468").
 STATED_INSTRUMENTS = {
     "CS": InstrumentKind.CONSTITUTION,
@@ -826,7 +822,9 @@ class Linker:
             kinds = {InstrumentKind.RESOLUTIONS}
         elif item.provision or item.article:
             number = item.provision or item.article
-            kind = ProvisionKind.PROVISION if item.provision else heading_kind(item.article)
+            kind = (
+                ProvisionKind.PROVISION if item.provision else Provision.heading_kind(item.article)
+            )
             # The ITRs or the Radio Regulations; else the Constitution and Convention,
             # unless the document names one ("CV 468").
             kinds = {InstrumentKind.REGULATIONS}
@@ -869,7 +867,7 @@ class Linker:
         ):
             article = self.provisions.get((instrument, item.article))
             if article is None:
-                kind = heading_kind(item.article)
+                kind = Provision.heading_kind(item.article)
                 article = self.new_provision(instrument, item.article, kind, item)
             provision.article = article
             if provision.pk is not None:

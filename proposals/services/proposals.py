@@ -441,7 +441,12 @@ def proposer_keys(proposal: Proposal) -> list[tuple[int | None, int | None, int 
     """The proposal's proposers as sponsorship keys, in their order (from its prefetched
     sponsorships, when they are)."""
     rows = sorted(proposal.sponsorships.all(), key=lambda row: row.position)
-    return [tuple(getattr(row, field) for field in SPONSORSHIP_KEY_FIELDS) for row in rows]
+    return [sponsorship_row_key(row) for row in rows]
+
+
+def sponsorship_row_key(row: Sponsorship) -> tuple[int | None, int | None, int | None]:
+    """A saved sponsorship's key, as sponsorship_key gives it for its proposer."""
+    return tuple(getattr(row, field) for field in SPONSORSHIP_KEY_FIELDS)
 
 
 def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
@@ -451,8 +456,7 @@ def set_proposers(proposal: Proposal, proposers: Sequence[Proposer]) -> bool:
         raise ValueError(f"{proposal}: a proposer is named twice.")
     changed = False
     for sponsorship in proposal.sponsorships.all():
-        key = tuple(getattr(sponsorship, field) for field in SPONSORSHIP_KEY_FIELDS)
-        position = wanted.pop(key, None)
+        position = wanted.pop(sponsorship_row_key(sponsorship), None)
         if position is None:
             sponsorship.delete()
             changed = True

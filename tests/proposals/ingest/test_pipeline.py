@@ -50,10 +50,10 @@ def wcit():
 def receive(wcit, django_capture_on_commit_callbacks):
     """Receive bytes as the ingest command does, and run the queued task (in-process)."""
 
-    def receive(data, origin="official", name="doc"):
+    def receive(data, origin="official", name="doc", conference=None):
         with django_capture_on_commit_callbacks(execute=True):
             document, run = document_receive(
-                conference=wcit,
+                conference=conference or wcit,
                 data=data,
                 origin=origin,
                 channel=IntakeChannel.COMMAND,
@@ -1090,9 +1090,7 @@ def test_a_corrigendum_to_a_revision_corrects_the_revisions_proposal(receive):
     assert Proposal.objects.get(document=revision).superseded_by == current
 
 
-def test_a_compilation_naming_the_convention_links_its_provision(
-    django_capture_on_commit_callbacks,
-):
+def test_a_compilation_naming_the_convention_links_its_provision(receive):
     # PP-10 Document 12 (APT): "ACP/12/01 | MOD | CV 468". PP-10 revises the Constitution
     # and the Convention, which both have a 468 or could; the row says which.
     from proposals.models import Conference
@@ -1102,14 +1100,8 @@ def test_a_compilation_naming_the_convention_links_its_provision(
         ["ACP/12/01", "MOD", "CV 468", "Class of contribution – changes to unit classes"],
     ]
     cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    with django_capture_on_commit_callbacks(execute=True):
-        document_receive(
-            conference=Conference.objects.get(slug="pp-10"),
-            data=html_bytes(f"<p>Document 12-E</p><table>{cells}</table>"),
-            origin="official",
-            channel=IntakeChannel.COMMAND,
-            filename="12.htm",
-        )
+    page = html_bytes(f"<p>Document 12-E</p><table>{cells}</table>")
+    receive(page, name="12.htm", conference=Conference.objects.get(slug="pp-10"))
     proposal = Proposal.objects.get(number="ACP/12/01")
     assert proposal.provision is not None, proposal.review_reasons
     assert (proposal.provision.instrument.slug, proposal.provision.number) == ("cv", "468")
