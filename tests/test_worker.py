@@ -2,6 +2,7 @@
 worker process takes them from Redis, and the proposals land in PostgreSQL."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -40,8 +41,11 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(postgres, transactional_db, reference_data, redis_url, settings, tmp_path, monkeypatch):
-    """A worker process on a queue of its own, sharing this test's database and files."""
+def start_worker(
+    postgres, transactional_db, reference_data, redis_url, settings, tmp_path, monkeypatch
+):
+    """Starts worker processes on a queue of their own, sharing this test's database and
+    files; pass the pool's options."""
     queue = f"itutracker-test-{uuid.uuid4().hex[:12]}"
     settings.MEDIA_ROOT = tmp_path / "media"  # the worker's, from ITUTRACKER_DATA_DIR
     monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
@@ -54,17 +58,29 @@ def worker(postgres, transactional_db, reference_data, redis_url, settings, tmp_
         "ITUTRACKER_DATA_DIR": str(tmp_path),
         "INGEST_MAX_BYTES": str(1_000_000),  # so that the oversize case stays small
     }
-    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - read back on failure
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "itutracker", "worker", "--pool=solo",
-         "--queues", queue, "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    yield process, log
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    started = []
+
+    def start(*pool):
+        log = open(tmp_path / f"worker-{len(started)}.log", "w+")  # noqa: SIM115 - read on failure
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "itutracker", "worker", *pool,
+             "--queues", queue, "--without-heartbeat", "--without-mingle", "--without-gossip",
+             "--loglevel=INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append((process, log))
+        return process, log
+
+    yield start
+    for process, log in started:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker("--pool=solo")
 
 
 def wait_for(runs, process, log, timeout=90):
@@ -182,3 +198,83 @@ def test_the_worker_survives_a_bad_input_corpus(worker):
         assert error, name
     assert good_run.status == IngestStatus.SUCCEEDED, good_run.error
     assert process.poll() is None  # still serving
+
+
+def pool_processes(process) -> list[int]:
+    """The pids of a prefork worker's pool processes: its children."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The name, in brackets, may hold spaces; the parent's pid is the 2nd field after it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == process.pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def wait_until(condition, process, log, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline or process.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"{what} did not happen; worker log:\n{log.read()[-4000:]}")
+        time.sleep(0.1)
+
+
+def backends_waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_run_whose_worker_is_killed_mid_ingest_is_delivered_again_and_finishes_once(
+    start_worker,
+):
+    """The pool process is killed while it saves the proposals. Celery delivers the task
+    again (acks_late, reject_on_worker_lost), and the run ends once, with each proposal
+    saved once and nothing from the killed attempt."""
+    import psycopg2
+
+    if not Path("/proc").is_dir():
+        pytest.skip("needs /proc to find the worker's pool process")
+    process, log = start_worker("--pool=prefork", "--concurrency=1")
+    # Another session holds the proposals table against writes, so the worker stops at
+    # its first write to it, inside "link and save", after the run was claimed.
+    db = connection.settings_dict
+    holder = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"], port=db["PORT"],
+    )  # fmt: skip
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("LOCK TABLE proposals_proposal IN EXCLUSIVE MODE")
+        document, run = send(docx_bytes(DOC_27))
+
+        def saving(attempt):
+            run.refresh_from_db()
+            return (
+                run.attempts == attempt
+                and run.step == "link and save"
+                and backends_waiting_for_a_lock() == 1
+            )
+
+        wait_until(lambda: saving(1), process, log, "the first attempt")
+        (pool,) = pool_processes(process)
+        os.kill(pool, signal.SIGKILL)
+        wait_until(lambda: saving(2), process, log, "a second delivery")
+        assert run.status == IngestStatus.RUNNING
+        assert not Proposal.objects.exists()
+    finally:
+        holder.rollback()
+        holder.close()
+
+    (run,) = wait_for([run], process, log)
+    assert (run.status, run.error, run.attempts) == (IngestStatus.SUCCEEDED, "", 2)
+    assert sorted(Proposal.objects.values_list("number", flat=True)) == ["RUS/27/7", "RUS/27/8"]
+    assert list(IngestRun.objects.filter(document=document)) == [run]
+    assert process.poll() is None  # the worker replaced its pool process

@@ -403,8 +403,10 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None, retries: in
     Bad input ends the run as FAILED (or NEEDS_OCR) with a message a curator can act on,
     and is never retried. Database trouble propagates, so that the task retries it;
     `retries` is how many times it has (the task's own count, which its policy caps).
-    While another worker ingests the same document, the run is left as it is: that
-    worker finishes this run, or runs_resume sends a run it leaves queued again.
+    A document that another worker holds is waited for a few seconds (a worker killed
+    mid-run holds it until the database notices). If it is still held, the run is left
+    as it is: that worker finishes this run, or runs_resume sends a run it leaves queued
+    again.
     """
     with document_lock(run.document_id) as locked:
         if not locked:
@@ -416,6 +418,15 @@ def document_ingest(*, run: IngestRun, limits: Limits | None = None, retries: in
 # The first key of the advisory locks on documents being ingested, so that they cannot
 # collide with other uses of advisory locks.
 INGEST_LOCK_SPACE = 2712
+# How often the database checks that a worker is still connected while it runs one of
+# its queries (PostgreSQL 14 and later). A worker killed mid-query (out of memory, say)
+# leaves its server process running the query, holding the document's lock, until the
+# query ends: minutes, for one waiting on a lock. The check ends it within this time.
+CONNECTION_CHECK_MS = 2000
+# How long a delivery waits for a document another connection holds, polling: enough for
+# the check above to end a dead worker's session, whose run Celery delivers again at once.
+LOCK_WAIT_SECONDS = 10.0
+LOCK_POLL_SECONDS = 0.25
 
 
 @contextmanager
@@ -431,8 +442,17 @@ def document_lock(document_id: int):
     locked = False
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [INGEST_LOCK_SPACE, document_id])
-            (locked,) = cursor.fetchone()
+            if connection.pg_version >= 140000:
+                cursor.execute(f"SET client_connection_check_interval = {CONNECTION_CHECK_MS}")
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                cursor.execute(
+                    "SELECT pg_try_advisory_lock(%s, %s)", [INGEST_LOCK_SPACE, document_id]
+                )
+                (locked,) = cursor.fetchone()
+                if locked or time.monotonic() >= deadline:
+                    break
+                time.sleep(LOCK_POLL_SECONDS)
         yield locked
     finally:
         if locked:

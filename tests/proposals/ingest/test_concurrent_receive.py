@@ -80,6 +80,7 @@ def test_a_second_delivery_while_the_first_still_runs_leaves_the_run_to_it(
         return read(extracted)
 
     monkeypatch.setattr(ingestion, "parse_all", parse_all)
+    monkeypatch.setattr(ingestion, "LOCK_WAIT_SECONDS", 0.5)
     outcomes = {}
 
     def deliver(name: str) -> None:
@@ -101,3 +102,42 @@ def test_a_second_delivery_while_the_first_still_runs_leaves_the_run_to_it(
     run.refresh_from_db()
     assert (run.status, run.attempts) == (IngestStatus.SUCCEEDED, 1), run.error
     assert Proposal.objects.filter(number="RUS/88/1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_waits_for_a_document_whose_lock_a_dead_worker_left(postgres, reference_data):
+    """A worker killed mid-query leaves its server process holding the document's lock
+    until the database notices; Celery delivers the run again at once. The new delivery
+    waits for the lock instead of leaving the run to a worker that is gone."""
+    import psycopg2
+
+    from proposals.choices import IngestStatus
+    from proposals.models import Proposal
+    from proposals.services import ingestion
+
+    document, run = document_receive(
+        conference=Conference.objects.get(slug="wcit-12"),
+        data=b"Document 88-E\nMOD\tRUS/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n",
+        origin="official",
+        channel="command",
+        enqueue=False,
+    )
+    db = connection.settings_dict
+    dead = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"], port=db["PORT"],
+    )  # fmt: skip
+    dead.autocommit = True
+    with dead.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(%s, %s)", [ingestion.INGEST_LOCK_SPACE, document.pk]
+        )
+    threading.Timer(1.0, dead.close).start()  # the database ends the dead session
+
+    run = ingestion.document_ingest(run=run)
+
+    assert (run.status, run.attempts) == (IngestStatus.SUCCEEDED, 1), run.error
+    assert Proposal.objects.filter(number="RUS/88/1").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW client_connection_check_interval")
+        assert cursor.fetchone() == (f"{ingestion.CONNECTION_CHECK_MS // 1000}s",)
