@@ -42,6 +42,13 @@ class ProposalQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def with_document(self):
+        """With each proposal's document, but not its text and search vector: the join
+        would fetch those megabytes once per proposal."""
+        return self.select_related("document").defer(
+            "document__extracted_text", "document__search_vector"
+        )
+
     def visible_to(self, user):
         """What `user` may see: staff see everything, everyone else only published records."""
         if sees_unpublished(user):

@@ -964,7 +964,7 @@ def save_proposals(
         for p in Proposal.objects.select_for_update(of=("self",))
         .filter(conference=document.conference, number__in=numbers, superseded_by=None)
         .order_by("pk")
-        .select_related("document")
+        .with_document()
         .prefetch_related("sponsorships", "topics")
     }
     variants = numbered_otherwise(document, numbers)
@@ -1134,7 +1134,7 @@ def left_out_of_revision(document: Document, numbers: list[str]) -> list[Proposa
             | Q(document__base_document=document.base_document_id)
         )
         .exclude(document=document)
-        .select_related("document")
+        .with_document()
         .order_by("number")
     )
     return [
@@ -1259,7 +1259,7 @@ def numbered_otherwise(document: Document, numbers: list[str]) -> dict[str, list
         numbered_as_any(current, bases)
         .select_for_update(of=("self",))
         .exclude(document=document)
-        .select_related("document")
+        .with_document()
     ):
         variants.setdefault(base_number(row.number), []).append(row)
     return variants
@@ -1329,9 +1329,7 @@ def places_before(document: Document, currents: list[Proposal]) -> list[Proposal
     published = Proposal.objects.filter(conference=document.conference_id, published=True)
     revising: dict[int, bool] = {}
     oldest: dict[str, Proposal] = {}
-    for version in sorted(
-        numbered_as_any(published, bases).select_related("document"), key=version_order
-    ):
+    for version in sorted(numbered_as_any(published, bases).with_document(), key=version_order):
         base = base_number(version.number)
         if base in oldest or version.document is None:
             continue

@@ -193,7 +193,7 @@ def proposals_delete(proposals: QuerySet) -> int:
         Proposal.objects.select_for_update(of=("self",))
         .filter(superseded_by__in=list(doomed))
         .exclude(pk__in=list(doomed))
-        .select_related("document")
+        .with_document()
     )
     # Whether the public sees a change: a published version goes, or a kept one is now
     # superseded by a published version.
