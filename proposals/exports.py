@@ -31,7 +31,11 @@ DATASETS = {
         ProposalSerializer,
         PROPOSAL_CSV_COLUMNS,
     ),
-    "documents": (lambda: Document.objects.for_display(), DocumentSerializer, DOCUMENT_CSV_COLUMNS),
+    "documents": (
+        lambda: Document.objects.visible_to(None).for_display(),
+        DocumentSerializer,
+        DOCUMENT_CSV_COLUMNS,
+    ),
 }
 FORMATS = ("csv", "jsonl")
 EXPORTS = [f"{dataset}.{fmt}" for dataset in DATASETS for fmt in FORMATS]

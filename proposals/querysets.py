@@ -221,6 +221,15 @@ class DocumentQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("conference").without_text()
 
+    def visible_to(self, user):
+        """What `user` may see: staff see every document. Everyone else sees records
+        from metadata, and a received file once its text was read: one that is not a
+        document at all (a program, an image), or that could not be read (damaged,
+        encrypted), stays with the curators."""
+        if sees_unpublished(user):
+            return self
+        return self.filter(Q(file="") | ~Q(file_type=""))
+
 
 # Each kind of proposer a sponsorship may name, and the field of its code (the code the
 # proposal filter takes: RUS, CEPT, etno).

@@ -37,9 +37,11 @@ def home(request):
     visible = Proposal.objects.visible_to(request.user)
     conferences = Conference.objects.select_related("host_country").annotate(
         proposal_count=count_of(visible, "conference"),
-        document_count=count_of(Document.objects.all(), "conference"),
+        document_count=count_of(Document.objects.visible_to(request.user), "conference"),
     )
-    latest_documents = Document.objects.for_display().order_by("-created_at", "-pk")[:10]
+    latest_documents = (
+        Document.objects.visible_to(request.user).for_display().order_by("-created_at", "-pk")
+    )[:10]
     return render(
         request,
         "proposals/home.html",
@@ -204,7 +206,9 @@ def conference_detail(request, slug: str):
     proposals = Proposal.objects.visible_to(request.user).filter(conference=conference)
     # Undated documents last, on SQLite as on PostgreSQL.
     documents = list(
-        conference.documents.without_text().order_by(F("date").asc(nulls_last=True), "symbol")
+        conference.documents.visible_to(request.user)
+        .without_text()
+        .order_by(F("date").asc(nulls_last=True), "symbol")
     )
     topics = dict(Topic.objects.values_list("slug", "name"))
     regions = dict(AdministrativeRegion.choices)
@@ -265,11 +269,12 @@ def document_detail(request, pk: int):
     """A document: metadata, provenance (every arrival of its bytes), the proposals read
     from it, and its public file."""
     document = get_object_or_404(
-        Document.objects.without_text()
+        Document.objects.visible_to(request.user)
+        .without_text()
         .select_related("conference", "base_document__conference")
         .prefetch_related(
             "intakes__received_by",
-            Prefetch("derived_documents", Document.objects.without_text()),
+            Prefetch("derived_documents", Document.objects.visible_to(request.user).without_text()),
         ),
         pk=pk,
     )

@@ -209,6 +209,9 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     pagination_class = CursorPagination
     csv_columns = DOCUMENT_CSV_COLUMNS
 
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
     @extend_schema(
         summary="Download the public file",
         description="For a leaked document, a copy without identifying metadata; for an "

@@ -91,8 +91,11 @@ class Document(models.Model):
     @property
     def public_copy(self):
         """The file the public may download: for a leaked document the copy without
-        identifying metadata (never the original), for an official one the file itself."""
-        return self.public_file if self.origin == Origin.LEAKED else self.file
+        identifying metadata (never the original), for an official one the file itself,
+        once its text was read: bytes that were not a document are nobody's to download."""
+        if self.origin == Origin.LEAKED:
+            return self.public_file
+        return self.file if self.file_type else None
 
     @property
     def public_sha256(self) -> str | None:

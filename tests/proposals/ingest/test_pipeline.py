@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from proposals.choices import IngestStatus, IntakeChannel
+from proposals.exports import dataset_rows
 from proposals.models import Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
 from proposals.services.ingestion import document_receive
 
@@ -360,6 +361,37 @@ def test_official_documents_need_no_public_copy(receive):
     document, _ = receive(docx_bytes(REVISION_27), origin="official")
     assert not document.public_file
     assert Document.objects.filter(pk=document.pk, origin="official").exists()
+
+
+def test_a_received_file_reaches_the_public_only_once_its_text_was_read(
+    receive, client, api, curator_api, admin_client
+):
+    """A program uploaded as an official document fails, and is neither listed nor served
+    to the public; a document read is both. Curators see both."""
+    program, run = receive(b"MZ\x90\x00" + b"\x00" * 300, origin="official", name="fake.pdf")
+    assert run.status == IngestStatus.FAILED, run.error
+    document, run = receive(docx_bytes(REVISION_27), origin="official")
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+
+    listed = {row["url"] for row in api.get("/api/v1/documents/").json()["results"]}
+    url = "http://testserver/api/v1/documents/{}/"
+    assert url.format(document.pk) in listed and url.format(program.pk) not in listed
+    # The record the revision names from metadata, with no file, is public too.
+    assert url.format(document.base_document_id) in listed
+    assert api.get(f"/api/v1/documents/{program.pk}/").status_code == 404
+    assert api.get(f"/api/v1/documents/{program.pk}/download/").status_code == 404
+    assert client.get(f"/documents/{program.pk}/").status_code == 404
+    assert api.get(f"/api/v1/documents/{document.pk}/download/").status_code == 200
+    home = client.get("/").content.decode()
+    assert document.symbol in home and program.symbol not in home
+    exported = [row["symbol"] for row in dataset_rows("documents")]
+    assert document.symbol in exported and program.symbol not in exported
+
+    assert curator_api.get(f"/api/v1/documents/{program.pk}/").status_code == 200
+    # Not even to curators is a program anyone's "public file"; the original stays theirs.
+    assert curator_api.get(f"/api/v1/documents/{program.pk}/download/").status_code == 404
+    assert curator_api.get(f"/api/v1/documents/{program.pk}/original/").status_code == 200
+    assert "Download the file" not in admin_client.get(f"/documents/{program.pk}/").content.decode()
 
 
 # --- Found in review --------------------------------------------------------------------
