@@ -148,6 +148,10 @@ def within_size_limit(file):
     return file
 
 
+# Enough of a document's text to check what was read; all of it can be megabytes.
+TEXT_SHOWN = 5000
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
@@ -157,7 +161,12 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["symbol", "title", "source_line", "sha256"]
     autocomplete_fields = ["base_document"]
     # The original stays as received, under its hash; new files come through the upload.
-    readonly_fields = ["file", "sha256", "file_type", "page_count", "created_at", "updated_at"]
+    # The text is the pipeline's, which the next reading replaces: shown, not edited (a
+    # text area would also rewrite its line endings on every save, and log that as an edit).
+    exclude = ["extracted_text"]
+    readonly_fields = [
+        "file", "sha256", "file_type", "page_count", "text_read", "created_at", "updated_at",
+    ]  # fmt: skip
     inlines = [DocumentIntakeInline, IngestRunInline]
     change_list_template = "admin/proposals/document/change_list.html"
     actions = ["ingest_again"]
@@ -171,6 +180,13 @@ class DocumentAdmin(admin.ModelAdmin):
             self.log_change(request, document, f"Ingested again (run {run.pk}).")
             queued += 1
         messages.success(request, f"{queued} document(s) queued for ingestion.")
+
+    @admin.display(description="Extracted text")
+    def text_read(self, document) -> str:
+        text = document.extracted_text
+        if len(text) <= TEXT_SHOWN:
+            return text
+        return f"{text[:TEXT_SHOWN]}\n… (the first {TEXT_SHOWN:,} of {len(text):,} characters)"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -255,6 +255,23 @@ def edit_document(client, document, **changes):
     return client.post(url, {**change_form_data(client.get(url)), **changes})
 
 
+def test_saving_a_document_unchanged_leaves_its_extracted_text_and_history_alone(
+    admin_client, document_factory
+):
+    from django.contrib.admin.models import LogEntry
+
+    text = "\n\nDocument 88-E\nMOD\tRUS/88/1\n\f" + "x" * 6000
+    document = document_factory(extracted_text=text)
+    page = admin_client.get(reverse("admin:proposals_document_change", args=[document.pk]))
+    assert f"the first 5,000 of {len(text):,} characters" in page.content.decode()
+    # As a browser sends a text area: with CRLF line endings.
+    response = edit_document(admin_client, document, extracted_text=text.replace("\n", "\r\n"))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.extracted_text == text
+    assert "Extracted text" not in LogEntry.objects.get().change_message
+
+
 def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
     admin_client, document_factory
 ):
