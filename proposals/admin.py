@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from . import search
 from .choices import IntakeChannel, Origin
@@ -99,7 +101,34 @@ class UploadForm(forms.Form):
         return within_size_limit(self.cleaned_data["file"])
 
 
+class ServedFile:
+    """A stored file as the admin's file widget shows it, linked to where the app serves
+    it: nothing serves the media folder, which holds the curators' originals."""
+
+    def __init__(self, file, url: str):
+        self.file, self.url = file, url
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class ServedFileInput(AdminFileWidget):
+    url = ""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return ServedFile(value, self.url) if self.is_initial(value) else value
+
+
 class DocumentAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A leaked document's public copy is what its public download serves.
+        if self.instance.origin == Origin.LEAKED and "public_file" in self.fields:
+            widget = ServedFileInput()
+            widget.url = reverse("api:document-download", kwargs={"pk": self.instance.pk})
+            self.fields["public_file"].widget = widget
+
     def clean_public_file(self):
         file = self.cleaned_data["public_file"]
         # Only a new upload is weighed: the saved copy may be gone from disk, or over a
@@ -163,9 +192,9 @@ class DocumentAdmin(admin.ModelAdmin):
     # The original stays as received, under its hash; new files come through the upload.
     # The text is the pipeline's, which the next reading replaces: shown, not edited (a
     # text area would also rewrite its line endings on every save, and log that as an edit).
-    exclude = ["extracted_text"]
+    exclude = ["file", "extracted_text"]
     readonly_fields = [
-        "file", "sha256", "file_type", "page_count", "text_read", "created_at", "updated_at",
+        "original", "sha256", "file_type", "page_count", "text_read", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [DocumentIntakeInline, IngestRunInline]
     change_list_template = "admin/proposals/document/change_list.html"
@@ -180,6 +209,14 @@ class DocumentAdmin(admin.ModelAdmin):
             self.log_change(request, document, f"Ingested again (run {run.pk}).")
             queued += 1
         messages.success(request, f"{queued} document(s) queued for ingestion.")
+
+    @admin.display(description="File")
+    def original(self, document):
+        """The file as received, metadata and all: served to curators alone."""
+        if not document.file:
+            return "-"
+        url = reverse("api:document-original", kwargs={"pk": document.pk})
+        return format_html('<a href="{}">{}</a>', url, document.file.name)
 
     @admin.display(description="Extracted text")
     def text_read(self, document) -> str:

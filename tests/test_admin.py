@@ -272,6 +272,25 @@ def test_saving_a_document_unchanged_leaves_its_extracted_text_and_history_alone
     assert "Extracted text" not in LogEntry.objects.get().change_message
 
 
+def test_the_document_page_links_its_files_where_the_app_serves_them(admin_client, receive):
+    from proposals.models import Document
+
+    document = receive(TEXT_88, origin="leaked")
+    assert document.public_file
+    page = admin_client.get(reverse("admin:proposals_document_change", args=[document.pk]))
+    html = page.content.decode()
+    assert "/media/" not in html
+    for url in (
+        f"/api/v1/documents/{document.pk}/original/",
+        f"/api/v1/documents/{document.pk}/download/",
+    ):
+        assert f'href="{url}"' in html
+        assert admin_client.get(url).status_code == 200
+    # The original is not a field of the form: posting one changes nothing.
+    edit_document(admin_client, document, file="elsewhere.pdf")
+    assert Document.objects.get(pk=document.pk).file == document.file
+
+
 def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
     admin_client, document_factory
 ):
