@@ -28,6 +28,7 @@ from .services.ingestion import (
     deletion_note,
     document_receive,
     document_reingest,
+    documents_delete,
     size_refusal,
 )
 
@@ -228,6 +229,12 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         search.index_documents(Document.objects.filter(pk=obj.pk))
+
+    def delete_model(self, request, obj):
+        documents_delete(Document.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        documents_delete(queryset)
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)

@@ -291,6 +291,32 @@ def test_the_document_page_links_its_files_where_the_app_serves_them(admin_clien
     assert Document.objects.get(pk=document.pk).file == document.file
 
 
+@pytest.mark.parametrize("how", ["page", "action"])
+def test_deleting_a_document_in_the_admin_removes_its_files(
+    admin_client, receive, django_capture_on_commit_callbacks, how
+):
+    from django.core.files.storage import default_storage
+
+    from proposals.models import Document
+
+    kept = receive(b"Document 89-E\nMOD\tRUS/89/1\n5\t1.3\tText.\nReasons:\tWhy.\n", "leaked")
+    document = receive(b"\x00\x01 not a document", origin="leaked")
+    names = [document.file.name, kept.file.name, kept.public_file.name]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "page":
+            url = reverse("admin:proposals_document_delete", args=[document.pk])
+            response = admin_client.post(url, {"post": "yes"})
+        else:
+            url = reverse("admin:proposals_document_changelist")
+            response = admin_client.post(
+                url, {"action": "delete_selected", "_selected_action": [document.pk], "post": "yes"}
+            )
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert [default_storage.exists(name) for name in names] == [False, True, True]
+
+
 def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
     admin_client, document_factory
 ):

@@ -351,6 +351,26 @@ def runs_resume() -> int:
     return sum(run_send(run_id) for run_id in stale)
 
 
+def documents_delete(documents) -> int:
+    """Delete these documents with their intakes and runs, and, once that is committed,
+    their files: a leaked original a curator deletes (say, to protect a source) must not
+    stay on disk. Each file is its document's alone, stored under its own hash or name.
+    Proposals protect the document they were read from. Returns how many went."""
+    with transaction.atomic():
+        rows = list(
+            documents.select_related(None).select_for_update().only("pk", "file", "public_file")
+        )
+        files = [stored for row in rows for stored in (row.file, row.public_file) if stored]
+        _, deleted = Document.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+        def remove_files():
+            for stored in files:
+                stored.storage.delete(stored.name)
+
+        transaction.on_commit(remove_files)
+    return deleted.get(Document._meta.label, 0)
+
+
 def document_reingest(*, document: Document) -> IngestRun:
     """Queue a new ingest run for a document that has a file (the admin's action)."""
     if not document.file:
