@@ -29,6 +29,7 @@ from .services.ingestion import (
     document_receive,
     document_reingest,
     documents_delete,
+    renumbering_note,
     size_refusal,
 )
 
@@ -398,6 +399,14 @@ class ProposalAdmin(admin.ModelAdmin):
         if obj is not None and (obj.superseded_by_id or obj.supersedes.exists()):
             return [*fields, "conference", "number"]
         return fields
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        old = form.initial.get("number")
+        if not add and "number" in form.changed_data and old:
+            # Reading the document again must not bring the old number back.
+            message.append(renumbering_note(form.instance.document_id, old, form.instance.number))
+        return message
 
     def log_deletions(self, request, queryset):
         # Each entry names the deleted proposal's document: reading that document again

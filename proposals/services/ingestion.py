@@ -996,6 +996,7 @@ def save_proposals(
             row.document = shared.setdefault(row.document_id, row.document)
     curated = edited_by_curators([*own.values(), *current.values()])
     deleted = deleted_by_curators(document, numbers)
+    renumbered = renumbered_by_curators(document, numbers)
     new, found, revisions, earlier = [], [], [], []
     to_review = updated = 0
     for item in parsed:
@@ -1012,6 +1013,12 @@ def save_proposals(
             # A curator deleted this document's proposal: reading the file again does
             # not bring it back.
             review.append(f"{item.number}: a curator deleted it; not created again")
+            continue
+        if proposal is None and item.number in renumbered:
+            review.append(
+                f"{item.number}: a curator renumbered it {renumbered[item.number]}; "
+                "not created again"
+            )
             continue
         if proposal is None:
             latest = current.get(item.number) or variant_for(document, item.number, variants)
@@ -1241,6 +1248,38 @@ def deletion_note(document_id: int | None) -> str:
     """The change message the admin logs with a deleted proposal: its document's id
     (with no added, changed or deleted part, the history shows nothing of it)."""
     return json.dumps([{"document": document_id}])
+
+
+def renumbering_note(document_id: int | None, old: str, new: str) -> dict:
+    """The part the admin adds to a proposal's change message when a curator corrects its
+    number: which number of which document it replaces (the history shows nothing of
+    it; Django's message names the field, not its old value)."""
+    return {"renumbered": {"document": document_id, "from": old, "to": new}}
+
+
+def renumbered_by_curators(document: Document, numbers: list[str]) -> dict[str, str]:
+    """Of these numbers, those a curator corrected on a proposal of this document, each
+    with the number it was given (its change history says; one query)."""
+    if not numbers:
+        return {}
+    messages = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal),
+        action_flag=CHANGE,
+        action_time__gte=document.created_at,
+        # The note's start as json.dumps writes it: this document's notes only.
+        change_message__contains=f'{{"renumbered": {{"document": {document.pk}, ',
+    ).order_by("action_time", "pk")
+    renumbered = {}
+    for message in messages.values_list("change_message", flat=True):
+        try:
+            parts = json.loads(message)
+        except ValueError:
+            continue
+        for part in parts if isinstance(parts, list) else []:
+            note = part.get("renumbered") if isinstance(part, dict) else None
+            if isinstance(note, dict) and note.get("document") == document.pk:
+                renumbered[note.get("from")] = note.get("to")
+    return {number: renumbered[number] for number in numbers if number in renumbered}
 
 
 def deleted_by_curators(document: Document, numbers: list[str]) -> set[str]:

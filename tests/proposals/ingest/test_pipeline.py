@@ -1050,6 +1050,24 @@ def test_ingesting_again_keeps_a_proposal_a_curator_typed_in(receive, admin_clie
     )
 
 
+def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receive, admin_client):
+    from django.contrib.admin.models import LogEntry
+
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(TEXT_88)
+    misread = Proposal.objects.get(number="RUS/88/1")
+    edit_in_admin(admin_client, misread, number="RUS/88/11")
+    run = document_ingest(run=document_reingest(document=document))
+    assert list(Proposal.objects.values_list("number", flat=True)) == ["RUS/88/11"]
+    assert run.status == IngestStatus.NEEDS_REVIEW
+    assert run.error == "RUS/88/1: a curator renumbered it RUS/88/11; not created again"
+    # The history still reads as Django's own.
+    assert LogEntry.objects.get().get_change_message() == "Changed Number."
+    history = admin_client.get(f"/admin/proposals/proposal/{misread.pk}/history/")
+    assert "Changed Number." in history.content.decode()
+
+
 # --- Versions across documents: R-numbers, metadata, unpublished and deleted rows ---------
 
 
