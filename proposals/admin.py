@@ -23,7 +23,7 @@ from .models import (
     Sponsorship,
     Topic,
 )
-from .services import proposals_delete, publication_problem
+from .services import proposals_delete, proposals_publish_reviewed, publication_problem
 from .services.ingestion import (
     deletion_note,
     document_receive,
@@ -179,6 +179,20 @@ def within_size_limit(file):
     return file
 
 
+def proposals_links(document):
+    """Links to the document's proposals in the admin, and to those waiting for a curator."""
+    if document is None or document.pk is None:
+        return "-"
+    url = f"{reverse('admin:proposals_proposal_changelist')}?document__id__exact={document.pk}"
+    return format_html(
+        '<a href="{}">{} in all</a>, <a href="{}&amp;review=waiting">{} to review</a>',
+        url,
+        document.proposals.count(),
+        url,
+        document.proposals.exclude(review_reasons="").count(),
+    )
+
+
 # Enough of a document's text to check what was read; all of it can be megabytes.
 TEXT_SHOWN = 5000
 
@@ -196,7 +210,8 @@ class DocumentAdmin(admin.ModelAdmin):
     # text area would also rewrite its line endings on every save, and log that as an edit).
     exclude = ["file", "extracted_text"]
     readonly_fields = [
-        "original", "sha256", "file_type", "page_count", "text_read", "created_at", "updated_at",
+        "original", "sha256", "file_type", "page_count", "proposals_read", "text_read",
+        "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [DocumentIntakeInline, IngestRunInline]
     change_list_template = "admin/proposals/document/change_list.html"
@@ -219,6 +234,10 @@ class DocumentAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("api:document-original", kwargs={"pk": document.pk})
         return format_html('<a href="{}">{}</a>', url, document.file.name)
+
+    @admin.display(description="Proposals")
+    def proposals_read(self, document):
+        return proposals_links(document)
 
     @admin.display(description="Extracted text")
     def text_read(self, document) -> str:
@@ -297,7 +316,11 @@ class IngestRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "document__conference"]
     list_select_related = ["document__conference"]
     search_fields = ["document__symbol", "error"]
-    readonly_fields = [field.name for field in IngestRun._meta.fields]
+    readonly_fields = [*(field.name for field in IngestRun._meta.fields), "document_proposals"]
+
+    @admin.display(description="The document's proposals")
+    def document_proposals(self, run):
+        return proposals_links(run.document)
 
     def has_add_permission(self, request):
         return False
@@ -366,6 +389,21 @@ class ProposalAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for a curator"), ("clear", "Nothing in doubt")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.exclude(review_reasons="")
+        if self.value() == "clear":
+            return queryset.filter(review_reasons="")
+        return queryset
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
     form = ProposalAdminForm
@@ -377,8 +415,11 @@ class ProposalAdmin(admin.ModelAdmin):
         "proposers_as_stated",
         "outcome",
         "published",
+        "to_review",
     ]
-    list_filter = ["conference", "published", "action", "outcome", "document__origin", "topics"]
+    list_filter = [
+        ReviewFilter, "conference", "published", "action", "outcome", "document__origin", "topics",
+    ]  # fmt: skip
     list_select_related = ["conference", "provision__instrument"]
     search_fields = ["number", "text", "reasons", "summary", "proposers_as_stated"]
     autocomplete_fields = ["provision", "document"]
@@ -387,6 +428,20 @@ class ProposalAdmin(admin.ModelAdmin):
     # link could give a number two current versions.
     readonly_fields = ["superseded_by", "created_at", "updated_at"]
     inlines = [SponsorshipInline]
+    actions = ["publish_reviewed"]
+
+    @admin.display(boolean=True, description="to review")
+    def to_review(self, proposal) -> bool:
+        return bool(proposal.review_reasons)
+
+    @admin.action(description="Publish the selected proposals as reviewed", permissions=["change"])
+    def publish_reviewed(self, request, queryset):
+        published, refused = proposals_publish_reviewed(queryset)
+        for proposal in published:
+            self.log_change(request, proposal, "Published as reviewed.")
+        messages.success(request, f"{len(published)} proposal(s) published as reviewed.")
+        for reason in refused:
+            messages.error(request, f"Not published: {reason}")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -317,6 +317,24 @@ def test_deleting_a_document_in_the_admin_removes_its_files(
     assert [default_storage.exists(name) for name in names] == [False, True, True]
 
 
+def test_a_run_that_needs_review_leads_to_the_proposals_waiting_for_a_curator(
+    admin_client, receive
+):
+    from proposals.models import IngestRun
+
+    text = TEXT_88 + b"MOD\tXYZ/88/2\n5\t1.3\tAn unknown prefix.\nReasons:\tWhy.\n"
+    document = receive(text)
+    run = IngestRun.objects.get(document=document)
+    assert run.status == "needs-review", run.error
+    page = admin_client.get(reverse("admin:proposals_ingestrun_change", args=[run.pk]))
+    listed = f"/admin/proposals/proposal/?document__id__exact={document.pk}"
+    html = page.content.decode()
+    assert f'<a href="{listed}">2 in all</a>' in html
+    assert f'<a href="{listed}&amp;review=waiting">1 to review</a>' in html
+    waiting = admin_client.get(f"{listed}&review=waiting")
+    assert [str(row) for row in waiting.context["cl"].result_list] == ["XYZ/88/2"]
+
+
 def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
     admin_client, document_factory
 ):

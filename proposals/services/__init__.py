@@ -8,6 +8,7 @@ from .proposals import (
     proposal_upsert,
     proposals_create,
     proposals_delete,
+    proposals_publish_reviewed,
     publication_problem,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "proposal_upsert",
     "proposals_create",
     "proposals_delete",
+    "proposals_publish_reviewed",
     "publication_problem",
 ]

@@ -292,6 +292,25 @@ def version_order(proposal: Proposal) -> tuple:
 
 
 @transaction.atomic
+def proposals_publish_reviewed(proposals: QuerySet) -> tuple[list[Proposal], list[str]]:
+    """Publish these proposals as a curator's review of them: each is published and its
+    review reasons cleared, unless publishing it would give its number two current
+    versions. Returns those published, and why each of the others was not."""
+    published, refused = [], []
+    with transaction.atomic():
+        # One at a time, in order: publishing one version changes what the next may do.
+        for proposal in proposals.select_related(None).select_for_update().order_by("pk"):
+            problem = publication_problem(proposal, True)
+            if problem:
+                refused.append(f"{proposal}: {problem}")
+                continue
+            Proposal.objects.filter(pk=proposal.pk).update(
+                published=True, review_reasons="", updated_at=timezone.now()
+            )
+            published.append(proposal)
+    return published, refused
+
+
 def publication_problem(
     proposal: Proposal,
     published: bool,

@@ -19,7 +19,10 @@ EXACTLY = "2012-11-22T15:27:31Z"
 def leak(document_factory, proposal_factory):
     """A leaked document and an official one, each with a proposal, all arrived at ARRIVED."""
     leaked = document_factory(origin="leaked", symbol="Document 62")
-    official = document_factory(origin="official", conference=leaked.conference)
+    # Named too: the factory's sequence reaches "Document 62" after enough tests.
+    official = document_factory(
+        origin="official", conference=leaked.conference, symbol="Document 9"
+    )
     proposal_factory(number="ARB/62/1", document=leaked, conference=leaked.conference)
     proposal_factory(number="USA/9/1", document=official, conference=leaked.conference)
     Document.objects.update(created_at=ARRIVED, updated_at=ARRIVED)

@@ -318,3 +318,30 @@ def test_deleting_an_r_numbered_version_marks_the_relinked_one_updated(versions)
     proposals_delete(Proposal.objects.filter(pk=v2.pk))
     assert chain(v1.conference) == [(v1.pk, v3.pk), (v3.pk, None)]
     assert Proposal.objects.get(pk=v1.pk).updated_at != EARLIER
+
+
+def test_publishing_as_reviewed_in_the_admin_goes_version_by_version(admin_client, versions):
+    from django.contrib.admin.models import LogEntry
+
+    _, v2, v3 = versions(published=(True, False, False))
+    Proposal.objects.filter(pk__in=[v2.pk, v3.pk]).update(review_reasons="check the text")
+
+    def publish(*rows):
+        return admin_client.post(
+            "/admin/proposals/proposal/",
+            {"action": "publish_reviewed", "_selected_action": [row.pk for row in rows]},
+            follow=True,
+        )
+
+    refused = publish(v3)
+    assert "Not published: RUS/27/7" in refused.content.decode()
+    assert not Proposal.objects.get(pk=v3.pk).published
+
+    done = publish(v3, v2)  # v2 first: then v3 may follow
+    assert "2 proposal(s) published as reviewed." in done.content.decode()
+    rows = Proposal.objects.filter(pk__in=[v2.pk, v3.pk])
+    assert [(row.published, row.review_reasons) for row in rows] == [(True, "")] * 2
+    assert sorted(LogEntry.objects.values_list("object_id", "change_message")) == [
+        (str(v2.pk), "Published as reviewed."),
+        (str(v3.pk), "Published as reviewed."),
+    ]
