@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from . import search
-from .choices import IntakeChannel, Origin
+from .choices import IngestStatus, IntakeChannel, Origin
 from .models import (
     Conference,
     Document,
@@ -96,7 +96,8 @@ class IngestRunInline(admin.TabularInline):
 
 class UploadForm(forms.Form):
     conference = forms.ModelChoiceField(queryset=Conference.objects.all(), to_field_name="slug")
-    origin = forms.ChoiceField(choices=Origin.choices)
+    # No default: an original that is leaked by mistake marked official goes public.
+    origin = forms.ChoiceField(choices=[("", "---------"), *Origin.choices])
     file = forms.FileField(help_text="PDF, Word (.docx or .doc), HTML or text.")
 
     def clean_file(self):
@@ -249,6 +250,18 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         search.index_documents(Document.objects.filter(pk=obj.pk))
+        if (
+            "origin" in form.changed_data
+            and obj.origin == Origin.LEAKED
+            and obj.file
+            and not obj.public_file
+            and not obj.public_copy_withheld
+        ):
+            messages.warning(
+                request,
+                "Now leaked, this document has no public file: 'Ingest the selected "
+                "documents again' makes its copy without identifying metadata.",
+            )
 
     def delete_model(self, request, obj):
         documents_delete(Document.objects.filter(pk=obj.pk))
@@ -276,12 +289,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 received_by=request.user,
             )
             self.log_upload(request, document, run, upload.name)
-            if run is None:
-                messages.info(
-                    request, f"These bytes are already known as {document}; intake recorded."
-                )
-            else:
-                messages.success(request, f"Received; ingest run {run.pk} is under way.")
+            self.report_upload(request, form.cleaned_data, document, run)
             return redirect(reverse("admin:proposals_document_change", args=[document.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -290,6 +298,25 @@ class DocumentAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/proposals/document/upload.html", context)
+
+    def report_upload(self, request, chosen, document, run):
+        if run is not None:
+            run.refresh_from_db()  # without a broker, the run has already ended
+            if run.status in (IngestStatus.QUEUED, IngestStatus.RUNNING):
+                messages.success(request, f"Received; ingest run {run.pk} is under way.")
+            else:
+                outcome = run.get_status_display().lower()
+                messages.success(request, f"Received; ingest run {run.pk} ended: {outcome}.")
+            return
+        known = f"These bytes are already known as {document}; intake recorded."
+        if (document.conference, document.origin) != (chosen["conference"], chosen["origin"]):
+            messages.warning(
+                request,
+                f"{known} It stays {document.get_origin_display().lower()}, at "
+                f"{document.conference.slug}: change that here if it is wrong.",
+            )
+        else:
+            messages.info(request, known)
 
     def log_upload(self, request, document, run, filename):
         """The upload in the document's history, beside the curators' edits."""

@@ -77,6 +77,34 @@ def test_a_curator_uploads_a_document_and_sees_its_run(curator, settings, tmp_pa
     assert curator.get(reverse("admin:proposals_document_upload")).status_code == 200
 
 
+def test_an_upload_says_how_its_run_ended_and_needs_its_origin_chosen(
+    transactional_db, reference_data, admin_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.models import Document
+
+    url = reverse("admin:proposals_document_upload")
+    text = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.\n"
+
+    def upload(**fields):
+        file = SimpleUploadedFile("doc29.txt", text, content_type="text/plain")
+        return admin_client.post(
+            url, {"conference": "wcit-12", **fields, "file": file}, follow=True
+        )
+
+    unchosen = upload()
+    assert "origin" in unchosen.context["form"].errors
+    assert not Document.objects.exists()
+    assert "selected>---------</option>" in admin_client.get(url).content.decode()
+
+    # Committed as in production, so the task runs in-process before the page answers.
+    received = [str(m) for m in upload(origin="official").context["messages"]]
+    assert any(m.endswith("ended: succeeded.") for m in received), received
+    again = [str(m) for m in upload(origin="leaked").context["messages"]]
+    assert any("It stays official, at wcit-12" in m for m in again), again
+
+
 def test_an_oversize_upload_is_refused_on_the_form_and_nothing_is_kept(curator, settings):
     from pathlib import Path
 
@@ -333,6 +361,21 @@ def test_a_run_that_needs_review_leads_to_the_proposals_waiting_for_a_curator(
     assert f'<a href="{listed}&amp;review=waiting">1 to review</a>' in html
     waiting = admin_client.get(f"{listed}&review=waiting")
     assert [str(row) for row in waiting.context["cl"].result_list] == ["XYZ/88/2"]
+
+
+def test_a_document_turned_leaked_says_it_has_no_public_file_until_read_again(
+    admin_client, receive
+):
+    from tests.admin_forms import change_form_data
+
+    document = receive(TEXT_88)
+    url = reverse("admin:proposals_document_change", args=[document.pk])
+    response = admin_client.post(
+        url, {**change_form_data(admin_client.get(url)), "origin": "leaked"}, follow=True
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert any("Now leaked, this document has no public file" in m for m in said), said
+    assert admin_client.get(f"/api/v1/documents/{document.pk}/download/").status_code == 404
 
 
 def test_a_document_whose_public_copy_is_gone_from_disk_can_still_be_edited(
