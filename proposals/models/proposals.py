@@ -129,11 +129,15 @@ class Proposal(models.Model):
                 fields=["conference", "number"],
                 condition=~Q(number="") & Q(superseded_by__isnull=True),
                 name="proposal_unique_number_per_conference",
+                violation_error_message=(
+                    "Another current proposal of this conference has this number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["document", "number"],
                 condition=~Q(number=""),
                 name="proposal_unique_number_per_document",
+                violation_error_message="This document already has a proposal with this number.",
             ),
             models.UniqueConstraint(
                 fields=["conference", "source_key"],
@@ -143,6 +147,7 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=~Q(number="") | ~Q(source_key=""),
                 name="proposal_has_number_or_source_key",
+                violation_error_message="A proposal needs a number, or a source key without one.",
             ),
             models.CheckConstraint(
                 condition=Q(action="") | Q(action__in=Action.values), name="proposal_action_valid"

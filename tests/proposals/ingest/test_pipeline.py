@@ -1068,6 +1068,22 @@ def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receiv
     assert "Changed Number." in history.content.decode()
 
 
+def test_a_number_taken_in_the_document_is_refused_in_words(receive, admin_client):
+    from tests.admin_forms import change_form_data
+
+    text = TEXT_88 + b"MOD\tRUS/88/2\n5\t1.3\tOther text.\nReasons:\tWhy.\n"
+    receive(text)
+    proposal = Proposal.objects.get(number="RUS/88/2")
+    url = f"/admin/proposals/proposal/{proposal.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    errors = [admin_client.post(url, {**data, **change}).context["adminform"].form.non_field_errors()
+              for change in ({"number": "RUS/88/1"}, {"number": "", "source_key": ""})]  # fmt: skip
+    assert errors == [
+        ["This document already has a proposal with this number."],
+        ["A proposal needs a number, or a source key without one."],
+    ]
+
+
 # --- Versions across documents: R-numbers, metadata, unpublished and deleted rows ---------
 
 
