@@ -1,5 +1,7 @@
-"""A copy of a leaked document that is safe to publish: the same content without the
-metadata that could identify who had it (author, creator, company, editing tool).
+"""A copy of a leaked document that is safe to publish: the same content without what
+could identify who had it: metadata (author, creator, company, editing tool), notes
+between those who had it, files attached to it, paths on their disks, and identifiers
+the copy would share with the original.
 
 The original is kept for curators; the text is always extracted from the original.
 """
@@ -38,6 +40,49 @@ WORD_STYLE = re.compile(
 # Word's comments: their authors, and their text, are part of the page, which nothing
 # here can take apart reliably.
 WORD_COMMENTS = re.compile(r"mso-(?:comment-|element:\s*comment)", re.IGNORECASE)
+# Entries any PDF object can carry that the tools of those who had the file put there,
+# not its authors: XMP metadata, an application's private data (PieceInfo, which Word
+# and Illustrator fill), a page's thumbnail as their viewer drew it, and files
+# associated with or embedded in it (AF, EF: notes, sources, earlier drafts).
+PRIVATE_PDF_ENTRIES = ("/Metadata", "/PieceInfo", "/Thumb", "/AF", "/EF")
+# The annotations a public copy keeps: links, form fields, and marks drawn on the text
+# (a highlight, a strike-out, a box), which keep their look but lose the note and the
+# name that go with them. The rest are notes between those who had the file, like a
+# Word comment, or may show who they were: a sticky note (Text) and its pop-up, an
+# attached file, typed text (FreeText), a stamp (Acrobat's carry the stamper's name
+# and time in their look), ink (initials), a watermark (one per recipient), a sound,
+# and any kind not known here.
+PUBLIC_ANNOTATIONS = {
+    "/Link",
+    "/Widget",
+    "/Highlight",
+    "/Underline",
+    "/Squiggly",
+    "/StrikeOut",
+    "/Line",
+    "/Square",
+    "/Circle",
+    "/Polygon",
+    "/PolyLine",
+    "/Caret",
+}
+# A mark's note, its author, and what ties it to other notes. (Links and form fields
+# have none: a field's /T is its name.)
+ANNOTATION_NOTE_ENTRIES = (
+    "/Contents",
+    "/T",
+    "/RC",
+    "/Subj",
+    "/NM",
+    "/M",
+    "/CreationDate",
+    "/Popup",
+    "/IRT",
+)
+# A web address names a public place; anything else a link or a picture points to (a
+# file: URL, C:\Users\…, \\server\share, a path beside the original) names a place
+# on the machine or network of whoever had the file.
+WEB_ADDRESS = re.compile(r"\s*(?:https?|ftp|mailto):", re.IGNORECASE)
 IDENTIFYING_META = re.compile(
     r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
     r"copyright|company|last-modified-by)[^>]*>",
@@ -89,19 +134,106 @@ def pdf_without_metadata(data: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/Info" in pdf.trailer:
-            del pdf.trailer["/Info"]
-        if "/Metadata" in pdf.Root:
-            del pdf.Root["/Metadata"]
+        # The document's properties, and its file identifier: the first half of an /ID
+        # is kept from the original by every writer, a fingerprint of the leaked file.
+        for key in ("/Info", "/ID"):
+            if key in pdf.trailer:
+                del pdf.trailer[key]
+        strip_private_entries(pdf)
+        drop_attachments_and_scripts(pdf.Root)
         for page in pdf.pages:
-            for annotation in page.get("/Annots", []):
-                for key in ("/T", "/RC", "/Popup"):  # author, rich text, its pop-up
-                    if key in annotation:
-                        del annotation[key]
+            keep_public_annotations(page.obj)
         out = io.BytesIO()
-        # static_id: a fixed file identifier instead of one that could match the original.
-        pdf.save(out, fix_metadata_version=False, static_id=True)
+        # A new identifier, computed from the copy's own bytes: the same copy every time.
+        pdf.save(out, fix_metadata_version=False, deterministic_id=True)
     return out.getvalue()
+
+
+def strip_private_entries(pdf) -> None:
+    """Every object loses its PRIVATE_PDF_ENTRIES: any object can carry them, not only
+    the catalog (a page's XMP, a form's, an image's)."""
+    import pikepdf
+
+    for indirect in pdf.objects:
+        pending = [indirect]
+        while pending:  # not recursive: a hostile file can nest arrays deeply
+            item = pending.pop()
+            if isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)):
+                for key in PRIVATE_PDF_ENTRIES:
+                    if key in item:
+                        del item[key]
+                children = item.values()
+            elif isinstance(item, pikepdf.Array):
+                children = item
+            else:
+                continue
+            # Indirect children are objects of their own, reached by the outer loop.
+            pending.extend(
+                child
+                for child in children
+                if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)) and not child.is_indirect
+            )
+
+
+def drop_attachments_and_scripts(catalog) -> None:
+    """The files embedded in the document (those on an object went with its /EF, /AF),
+    and what it runs on opening: a script can hold anything, and nothing here reads it."""
+    import pikepdf
+
+    names = catalog.get("/Names")
+    for tree in ("/EmbeddedFiles", "/JavaScript"):
+        if isinstance(names, pikepdf.Dictionary) and tree in names:
+            del names[tree]
+    opening = catalog.get("/OpenAction")
+    if opening is not None and not (
+        isinstance(opening, pikepdf.Array) or public_pdf_action(opening)
+    ):
+        del catalog["/OpenAction"]
+
+
+def keep_public_annotations(page) -> None:
+    import pikepdf
+
+    if "/Annots" not in page:
+        return
+    if not isinstance(page.Annots, pikepdf.Array):  # damaged: nothing to keep
+        del page["/Annots"]
+        return
+    kept = []
+    for annotation in page.Annots:
+        if not isinstance(annotation, pikepdf.Dictionary):
+            continue
+        if str(annotation.get("/Subtype", "")) not in PUBLIC_ANNOTATIONS:
+            # Emptied, not only unlisted: the structure tree or another annotation (a
+            # reply, a pop-up's parent) can still point to it, and would keep it in the copy.
+            for key in list(annotation.keys()):
+                del annotation[key]
+            continue
+        if annotation.Subtype not in (pikepdf.Name.Link, pikepdf.Name.Widget):
+            for key in ANNOTATION_NOTE_ENTRIES:
+                if key in annotation:
+                    del annotation[key]
+        if "/A" in annotation and not public_pdf_action(annotation.A):
+            del annotation["/A"]
+        kept.append(annotation)
+    page.Annots = pikepdf.Array(kept)
+
+
+def public_pdf_action(action) -> bool:
+    """A move within the document, or a link to a web page: not a file on the disk of
+    whoever had it (Launch, GoToR, a file: URI), nor a script."""
+    import pikepdf
+
+    if not isinstance(action, pikepdf.Dictionary) or "/Next" in action:
+        return False
+    kind = action.get("/S")
+    if kind in (pikepdf.Name.GoTo, pikepdf.Name.Named):
+        return True
+    return kind == pikepdf.Name.URI and is_web_address(str(action.get("/URI", "")))
+
+
+def is_web_address(target: str) -> bool:
+    return WEB_ADDRESS.match(target) is not None
 
 
 def docx_without_metadata(data: bytes) -> bytes:
