@@ -9,8 +9,10 @@ The original is kept for curators; the text is always extracted from the origina
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+from urllib.parse import unquote
 
 from .detect import DAMAGED_ZIP, DOCX, HTML, PDF, TEXT, html_encoding
 
@@ -28,6 +30,32 @@ PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|provi
 # A Word comment's text: notes between those who had the file ("Jane: ask Ghana first")
 # are not the document. Each comment stays, empty, so that the text still opens.
 WORD_COMMENT = re.compile(rb"(<w:comment\b[^>]*?)(?:/>|>.*?</w:comment>)", re.DOTALL)
+# Editing session ids: Word gives each session one, and marks what it changed with it
+# (w:rsidR="00A1B2C3", a style's <w:rsid w:val="00A1B2C3"/>), so that they link a file
+# to others edited on the same machine.
+EDITING_SESSION_IDS = re.compile(
+    rb"""\s(?:\w+:)?rsid\w*\s*=\s*(?:"[^"]*"|'[^']*')|<(?:\w+:)?rsid\b[^>]*/>"""
+)
+# Settings that name those who had the file or their files: the template attached (its
+# path, C:\Users\jane\…\MinFin.dotm), document variables (often names, paths), a mail
+# merge's data source and query, the session ids, and the document's own id, which
+# every copy of the original shares.
+PRIVATE_SETTINGS = re.compile(
+    rb"<((?:\w+:)?)(attachedTemplate|docVars|mailMerge|rsids|docId)\b"
+    rb"""(?:"[^"]*"|'[^']*'|[^"'>/])*(?:/>|>.*?</\1\2\s*>)""",
+    re.DOTALL,
+)
+# The attached template's relationship goes with its setting; the thumbnail's with it.
+PRIVATE_RELATIONSHIPS = (b"/attachedTemplate", b"/thumbnail")
+# A package's relationships and content types: empty elements, written <x .../> or
+# <x ...></x>.
+RELATIONSHIP = re.compile(
+    rb"""<(?:\w+:)?Relationship\b(?:"[^"]*"|'[^']*'|[^"'>])*>(?:\s*</(?:\w+:)?Relationship>)?"""
+)
+CONTENT_TYPE_OVERRIDE = re.compile(
+    rb"""<(?:\w+:)?Override\b(?:"[^"]*"|'[^']*'|[^"'>])*>(?:\s*</(?:\w+:)?Override>)?"""
+)
+XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
 # Word's "Save as Web Page" keeps the document's properties (author, company) in XML
 # inside conditional comments, a tracked change's author in cite="mailto:…", and a
 # formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
@@ -238,21 +266,86 @@ def is_web_address(target: str) -> bool:
 
 def docx_without_metadata(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
+    dropped = private_word_parts(source)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for item in source.infolist():
-            if item.filename == "docProps/core.xml":
-                copy.writestr(item, EMPTY_CORE)
-            elif item.filename == "docProps/app.xml":
-                copy.writestr(item, EMPTY_APP)
-            elif item.filename == "docProps/custom.xml":
-                copy.writestr(item, EMPTY_APP.replace("extended-properties", "custom-properties"))
-            elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
-                # Tracked changes and comments carry their authors' names and initials.
-                part = PERSON_ATTRIBUTES.sub(rb'\1=""', source.read(item))
-                if item.filename == "word/comments.xml":
-                    part = WORD_COMMENT.sub(rb"\1><w:p/></w:comment>", part)
-                copy.writestr(item, part)
-            else:
-                copy.writestr(item, source.read(item))
+            if item.filename.lower() not in dropped:
+                copy.writestr(item, public_word_part(item.filename, source.read(item), dropped))
     return out.getvalue()
+
+
+def private_word_parts(source: zipfile.ZipFile) -> set[str]:
+    """The parts left out of the copy (their names in lower case, as a package compares
+    them): custom XML, where SharePoint keeps a document's columns (its owner, their
+    e-mail), and the thumbnail, page 1 as the leaker's Word drew it, comments and
+    tracked changes included."""
+    names = source.namelist()
+    dropped = {name.lower() for name in names if name.lower().startswith("customxml/")}
+    if "_rels/.rels" in names:
+        for relationship in RELATIONSHIP.finditer(source.read("_rels/.rels")):
+            if xml_attribute(relationship[0], b"Type").endswith(b"/thumbnail"):
+                dropped.add(part_name("", xml_attribute(relationship[0], b"Target")))
+    return dropped
+
+
+def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
+    if name == "docProps/core.xml":
+        return EMPTY_CORE
+    if name == "docProps/app.xml":
+        return EMPTY_APP
+    if name == "docProps/custom.xml":
+        return EMPTY_APP.replace("extended-properties", "custom-properties")
+    if name.endswith(".rels"):
+        return public_relationships(name, part, dropped)
+    if name == "[Content_Types].xml":
+        # A dropped part's content type goes with it: the package stays consistent.
+        return CONTENT_TYPE_OVERRIDE.sub(
+            lambda override: (
+                b""
+                if part_name("", xml_attribute(override[0], b"PartName")) in dropped
+                else override[0]
+            ),
+            part,
+        )
+    if name.startswith("word/") and name.endswith(".xml"):
+        # Tracked changes and comments carry their authors' names and initials.
+        part = PERSON_ATTRIBUTES.sub(rb'\1=""', part)
+        part = EDITING_SESSION_IDS.sub(b"", part)
+        if name == "word/comments.xml":
+            part = WORD_COMMENT.sub(rb"\1><w:p/></w:comment>", part)
+        if name == "word/settings.xml":
+            part = PRIVATE_SETTINGS.sub(b"", part)
+    return part
+
+
+def public_relationships(name: str, part: bytes, dropped: set[str]) -> bytes:
+    # "word/_rels/document.xml.rels" holds the relationships of "word/document.xml":
+    # its targets are relative to "word".
+    folder = posixpath.dirname(posixpath.dirname(name))
+
+    def public(match: re.Match[bytes]) -> bytes:
+        relationship = match[0]
+        target = xml_attribute(relationship, b"Target")
+        if xml_attribute(relationship, b"Type").endswith(PRIVATE_RELATIONSHIPS):
+            return b""
+        if xml_attribute(relationship, b"TargetMode") == b"External":
+            if is_web_address(target.decode("utf-8", "replace")):
+                return relationship
+            # Replaced, not removed: a hyperlink or a linked picture points to it by id.
+            return XML_TARGET.sub(rb'\1"about:blank"', relationship)
+        return b"" if part_name(folder, target) in dropped else relationship
+
+    return RELATIONSHIP.sub(public, part)
+
+
+def xml_attribute(element: bytes, name: bytes) -> bytes:
+    found = re.search(rb"\s%s\s*=\s*(?:\"([^\"]*)\"|'([^']*)')" % name, element)
+    return (found[1] or found[2] or b"") if found else b""
+
+
+def part_name(folder: str, target: bytes) -> str:
+    """The name of the part a relationship's target names, as the ZIP names it."""
+    path = unquote(target.decode("utf-8", "replace"))
+    path = path[1:] if path.startswith("/") else posixpath.join(folder, path)
+    return posixpath.normpath(path).lower()

@@ -238,3 +238,178 @@ def test_a_pdfs_public_copy_keeps_no_link_to_a_file_on_the_leakers_disk():
     with pikepdf.open(io.BytesIO(copy)) as public:
         actions = [str(a.A.S) for a in public.pages[0].Annots if "/A" in a]
         assert actions == ["/GoTo"]
+
+
+# --- Word -------------------------------------------------------------------------------
+
+RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def leaked_docx(parts: dict) -> bytes:
+    """The Russian revision as python-docx writes it (with a thumbnail, custom XML and
+    editing session ids, as Word writes them), with `parts` changed: a function gets
+    the part's bytes and returns the new ones; bytes add a part."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(LINES)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as leaked:
+        for name in source.namelist():
+            change = parts.pop(name, None)
+            body = source.read(name)
+            leaked.writestr(name, change(body) if change else body)
+        for name, body in parts.items():
+            leaked.writestr(name, body)
+    return out.getvalue()
+
+
+def public_docx(original: bytes) -> zipfile.ZipFile:
+    """The public copy's parts, once checked that it opens in python-docx with the same
+    paragraphs."""
+    import docx
+
+    copy = public_copy(original, "docx")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(original)).paragraphs]
+    assert [p.text for p in docx.Document(io.BytesIO(copy)).paragraphs] == paragraphs
+    return parts(copy)
+
+
+def parts(data: bytes) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def parts_mentioning(archive: zipfile.ZipFile, trace: bytes) -> list[str]:
+    return [name for name in archive.namelist() if trace in archive.read(name).lower()]
+
+
+def inserted(after: bytes, addition: bytes):
+    return lambda part: part.replace(after, after + addition, 1)
+
+
+def relationship(rid: str, kind: str, target: str) -> bytes:
+    return (
+        f'<Relationship Id="{rid}" Type="{RELATIONSHIPS.decode()}/{kind}" Target="{target}" '
+        'TargetMode="External"/>'
+    ).encode()
+
+
+def test_a_word_documents_public_copy_names_no_template_nor_file_on_the_leakers_disk():
+    import docx
+
+    template = r"file:///C:\Users\jane.leaker\AppData\Roaming\Microsoft\Templates\MinFin.dotm"
+    links = [
+        (b"rId90", r"file:///\\minfin-fs01\home\jane.leaker\Kenya notes.docx"),
+        (b"rId91", r"C:\Users\jane.leaker\Documents\Kenya sources.xlsx"),
+        (b"rId92", "https://www.itu.int/en/wcit-12/"),
+    ]
+    hyperlinks = b"".join(
+        b'<w:hyperlink r:id="%s"><w:r><w:t>%d</w:t></w:r></w:hyperlink>' % (rid, index)
+        for index, (rid, _) in enumerate(links)
+    )
+    original = leaked_docx(
+        {
+            "word/_rels/settings.xml.rels": (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + relationship("rId1", "attachedTemplate", template)
+                + b"</Relationships>"
+            ),
+            "word/settings.xml": inserted(b"/>", b'<w:attachedTemplate r:id="rId1"/>'),
+            "word/_rels/document.xml.rels": inserted(
+                b"<Relationships "
+                b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
+                b"".join(relationship(rid.decode(), "hyperlink", target) for rid, target in links),
+            ),
+            "word/document.xml": inserted(b"<w:body>", b"<w:p>" + hyperlinks + b"</w:p>"),
+        }
+    )
+    assert parts_mentioning(parts(original), b"jane.leaker")
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"jane.leaker") == []
+    assert b"attachedTemplate" not in copy.read("word/settings.xml")
+    assert b"attachedTemplate" not in copy.read("word/_rels/settings.xml.rels")
+    first = docx.Document(io.BytesIO(public_copy(original, "docx"))).paragraphs[0]
+    addresses = [hyperlink.address for hyperlink in first.hyperlinks]
+    assert addresses == ["about:blank", "about:blank", "https://www.itu.int/en/wcit-12/"]
+
+
+def test_a_word_documents_public_copy_has_no_custom_xml():
+    sharepoint = (
+        b'<?xml version="1.0"?><p:properties xmlns:p="http://schemas.microsoft.com/office/'
+        b'2006/metadata/properties"><documentManagement><Owner>jane.leaker@minfin.go.ke'
+        b"</Owner></documentManagement></p:properties>"
+    )
+    original = leaked_docx(
+        {
+            "customXml/item2.xml": sharepoint,
+            "customXml/itemProps2.xml": (
+                b'<?xml version="1.0"?><ds:datastoreItem ds:itemID="{6C1A}" xmlns:ds="http://'
+                b'schemas.openxmlformats.org/officeDocument/2006/customXml"/>'
+            ),
+            "customXml/_rels/item2.xml.rels": (
+                b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                b'package/2006/relationships"><Relationship Id="rId1" Type="'
+                + RELATIONSHIPS
+                + b'/customXmlProps" Target="itemProps2.xml"/></Relationships>'
+            ),
+            "word/_rels/document.xml.rels": inserted(
+                b"<Relationships "
+                b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
+                b'<Relationship Id="rId99" Type="'
+                + RELATIONSHIPS
+                + b'/customXml" Target="../customXml/item2.xml"/>',
+            ),
+            "[Content_Types].xml": inserted(
+                b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+                b'<Override PartName="/customXml/itemProps2.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/>',
+            ),
+        }
+    )
+
+    copy = public_docx(original)
+    assert not [name for name in copy.namelist() if name.startswith("customXml/")]
+    assert parts_mentioning(copy, b"customxml/item") == []
+    assert parts_mentioning(copy, b"/customxml/itemprops") == []
+    assert parts_mentioning(copy, b"jane") == []
+
+
+def test_a_word_documents_public_copy_has_no_document_variables_nor_mail_merge_source():
+    settings = (
+        b'<w:docVars><w:docVar w:name="Drafter" w:val="Jane Leaker"/></w:docVars>'
+        b'<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:query w:val="SELECT * '
+        b'FROM C:\\Users\\jane.leaker\\contacts.xlsx"/></w:mailMerge>'
+    )
+    original = leaked_docx({"word/settings.xml": inserted(b"/>", settings)})
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"jane") == []
+    part = copy.read("word/settings.xml")
+    assert b"docVar" not in part and b"mailMerge" not in part
+    # The document's own identifier, which every copy of the original shares.
+    assert b"docId" not in part
+
+
+def test_a_word_documents_public_copy_has_no_thumbnail():
+    original = leaked_docx(
+        {
+            "[Content_Types].xml": inserted(
+                b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+                b'<Override PartName="/docProps/thumbnail.jpeg" ContentType="image/jpeg"/>',
+            )
+        }
+    )
+    assert "docProps/thumbnail.jpeg" in parts(original).namelist()
+
+    copy = public_docx(original)
+    assert "docProps/thumbnail.jpeg" not in copy.namelist()
+    assert parts_mentioning(copy, b"thumbnail") == []
+
+
+def test_a_word_documents_public_copy_has_no_editing_session_ids():
+    original = leaked_docx(
+        {"word/document.xml": lambda part: part.replace(b"<w:p>", b'<w:p w:rsidR="00A1B2C3">')}
+    )
+    assert parts_mentioning(parts(original), b"w:rsid")
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"w:rsid") == []
