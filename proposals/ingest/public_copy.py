@@ -68,6 +68,28 @@ WORD_STYLE = re.compile(
 # Word's comments: their authors, and their text, are part of the page, which nothing
 # here can take apart reliably.
 WORD_COMMENTS = re.compile(r"mso-(?:comment-|element:\s*comment)", re.IGNORECASE)
+# The patterns below take a tag, a quoted value or an element that is never closed to
+# run to the end of the page, as a browser does: one that failed instead would be tried
+# again from every "<" after it, hours on a hostile page of unclosed tags.
+# Word writes the document's Title property into the page's title: often a file name.
+HTML_TITLE = re.compile(r"(<title\b[^>]*(?:>|\Z))(.*?)(</title\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+TAG_BODY = r"""(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^"'>])*(?:>|\Z)"""
+HTML_TAG = re.compile(r"<[a-z][\w:.-]*" + TAG_BODY, re.IGNORECASE)
+HTML_LINK = re.compile(r"<link\b" + TAG_BODY, re.IGNORECASE)
+HTML_STYLE_ELEMENT = re.compile(r"<style\b.*?(?:</style\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+# The attributes that point to another file. In a page Word saved, those that are not
+# web addresses point into its folder of supporting files, named after the original
+# ("Kenya draft for J.Leaker_files", or "-Dateien", "_fichiers" in other languages), or
+# elsewhere on the leaker's disk (file:///C:/Users/jleaker/…, \\server\share). The
+# public copy is served alone: none of them could be followed anyway.
+HTML_REFERENCE = re.compile(
+    r"""\s(?:[\w-]+:)?(?:href|src|lowsrc|background|longdesc|data|codebase|action|poster)"""
+    r"""\s*=\s*(?:"([^"]*)(?:"|\Z)|'([^']*)(?:'|\Z)|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
+CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"\s*\)|'([^']*)'\s*\)|([^)]*)(?:\)|\Z))""", re.IGNORECASE
+)
 # Entries any PDF object can carry that the tools of those who had the file put there,
 # not its authors: XMP metadata, an application's private data (PieceInfo, which Word
 # and Illustrator fill), a page's thumbnail as their viewer drew it, and files
@@ -113,7 +135,7 @@ ANNOTATION_NOTE_ENTRIES = (
 WEB_ADDRESS = re.compile(r"\s*(?:https?|ftp|mailto):", re.IGNORECASE)
 IDENTIFYING_META = re.compile(
     r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
-    r"copyright|company|last-modified-by)[^>]*>",
+    r"copyright|company|last-modified-by|originator)[^>]*>",
     re.IGNORECASE,
 )
 
@@ -155,7 +177,29 @@ def html_without_metadata(data: bytes) -> bytes | None:
         return None
     for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE, IDENTIFYING_META):
         text = pattern.sub("", text)
+    text = HTML_TITLE.sub(r"\1\3", text)
+    text = HTML_LINK.sub(lambda link: link[0] if has_public_reference(link[0]) else "", text)
+    text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
+    text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
     return text.encode(encoding)
+
+
+def has_public_reference(link: str) -> bool:
+    found = HTML_REFERENCE.search(link)
+    return found is not None and is_public_reference(found)
+
+
+def without_private_references(markup: str) -> str:
+    """The tag or style sheet without the references that are not public: an attribute
+    goes (an <img> keeps its alt text), a CSS url() becomes none."""
+    markup = CSS_URL.sub(lambda url: url[0] if is_public_reference(url) else "none", markup)
+    return HTML_REFERENCE.sub(lambda found: found[0] if is_public_reference(found) else "", markup)
+
+
+def is_public_reference(found: re.Match[str]) -> bool:
+    """A place on this page, a web address, or data the page holds itself."""
+    value = (found[1] or found[2] or found[3] or "").strip()
+    return value.startswith("#") or is_web_address(value) or value.lower().startswith("data:")
 
 
 def pdf_without_metadata(data: bytes) -> bytes:

@@ -413,3 +413,48 @@ def test_a_word_documents_public_copy_has_no_editing_session_ids():
 
     copy = public_docx(original)
     assert parts_mentioning(copy, b"w:rsid") == []
+
+
+# --- Word's web pages ---------------------------------------------------------------------
+
+SUPPORT = "Kenya%20draft%20for%20J.Leaker_files"
+WORD_PAGE = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>'
+    '<meta http-equiv=Content-Type content="text/html; charset=windows-1252">'
+    '<meta name=Originator content="Microsoft Word 15">'
+    f'<link rel=File-List href="{SUPPORT}/filelist.xml">'
+    f'<link rel=Edit-Time-Data href="{SUPPORT}/editdata.mso">'
+    "<title>Kenya draft for J.Leaker</title>"
+    f'<link rel=themeData href="{SUPPORT}/themedata.thmx">'
+    f"<link rel=colorSchemeMapping href='{SUPPORT}/colorschememapping.xml'>"
+    "<link rel=Preview href=file:///C:/Users/jleaker/AppData/Local/Temp/preview.wmf>"
+    '<link rel=stylesheet href="https://www.itu.int/style.css">'
+    "</head><body lang=EN-GB><p>MOD\tPRG/29/1</p><p>5\t1.3\tText.</p><p>"
+    f'<img width=20 height=20 src="{SUPPORT}/image001.png" alt="ITU logo">'
+    '<img src="file:///C:/Users/jleaker/AppData/Local/Temp/msohtmlclip1/01/clip_image002.png">'
+    '<a href="C:\\Users\\jleaker\\Documents\\Kenya notes.docx">notes</a> '
+    '<a href="\\\\minfin-fs01\\home\\jleaker\\sources.xlsx">sources</a> '
+    '<a href="../Drafts/Kenya%20draft%20for%20J.Leaker%20v2.htm">v2</a> '
+    '<a href="https://www.itu.int/">ITU</a> <a href="#_Toc1">contents</a> '
+    "<span style='background:url(\"file:///C:/Users/jleaker/bg.png\") no-repeat'>x</span>"
+    "</p><p>Reasons:\tWhy.</p></body></html>"
+).encode("cp1252")
+
+
+def test_a_word_web_pages_public_copy_names_no_file_or_folder_of_the_leaker():
+    copy = public_copy(WORD_PAGE, "html")
+    for trace in (b"Leaker", b"jleaker", b"_files", b"file:", b"Microsoft Word"):
+        assert trace not in copy
+    assert b"<link" not in copy.replace(b'<link rel=stylesheet href="https://www.itu.int/', b"")
+    # Only the links the public can follow stay; the pictures keep their words.
+    assert b'<img width=20 height=20 alt="ITU logo">' in copy and b"<img>" in copy
+    assert b"<a>notes</a> <a>sources</a> <a>v2</a>" in copy
+    assert b'<a href="https://www.itu.int/">ITU</a> <a href="#_Toc1">contents</a>' in copy
+    assert b"<span style='background:none no-repeat'>x</span>" in copy
+    assert extract(copy, "html").pages == extract(WORD_PAGE, "html").pages
+
+
+def test_a_word_web_pages_public_copy_has_an_empty_title():
+    # Word writes the document's Title property there, which can be a file name.
+    copy = public_copy(WORD_PAGE, "html")
+    assert b"<title></title>" in copy
