@@ -315,8 +315,18 @@ def docx_without_metadata(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for item in source.infolist():
             if item.filename.lower() not in dropped:
-                copy.writestr(item, public_word_part(item.filename, source.read(item), dropped))
+                part = public_word_part(item.filename, source.read(item), dropped)
+                copy.writestr(public_zip_entry(item.filename), part)
     return out.getvalue()
+
+
+def public_zip_entry(name: str) -> zipfile.ZipInfo:
+    """An entry that keeps nothing of the original's but its name: not the time it was
+    saved, in the saver's local time (Word writes 1980-01-01, other tools the real one),
+    nor its extra fields (the owner's user ids, NTFS times) or comment."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def private_word_parts(source: zipfile.ZipFile) -> set[str]:

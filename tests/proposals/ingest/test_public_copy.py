@@ -458,3 +458,26 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
     # Word writes the document's Title property there, which can be a file name.
     copy = public_copy(WORD_PAGE, "html")
     assert b"<title></title>" in copy
+
+
+def test_a_word_documents_public_copy_keeps_no_time_owner_or_comment_of_its_zip_entries():
+    import struct
+
+    source = parts(docx_bytes(LINES))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as leaked:
+        leaked.comment = b"Jane"
+        for name in source.namelist():
+            # As a tool other than Word writes them: the local time it saved the file,
+            # the owner's user and group ids (a UNIX extra field), a comment.
+            entry = zipfile.ZipInfo(name, date_time=(2012, 11, 2, 10, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.extra = struct.pack("<HHBBIBI", 0x7875, 11, 1, 4, 1001, 4, 1001)
+            entry.comment = b"Jane"
+            leaked.writestr(entry, source.read(name))
+
+    copy = public_docx(out.getvalue())
+    assert copy.comment == b""
+    for entry in copy.infolist():
+        assert entry.date_time == (1980, 1, 1, 0, 0, 0)
+        assert (entry.extra, entry.comment) == (b"", b"")
