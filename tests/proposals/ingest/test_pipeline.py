@@ -1076,8 +1076,10 @@ def test_a_number_taken_in_the_document_is_refused_in_words(receive, admin_clien
     proposal = Proposal.objects.get(number="RUS/88/2")
     url = f"/admin/proposals/proposal/{proposal.pk}/change/"
     data = change_form_data(admin_client.get(url))
-    errors = [admin_client.post(url, {**data, **change}).context["adminform"].form.non_field_errors()
-              for change in ({"number": "RUS/88/1"}, {"number": "", "source_key": ""})]  # fmt: skip
+    errors = []
+    for change in ({"number": "RUS/88/1"}, {"number": "", "source_key": ""}):
+        form = admin_client.post(url, {**data, **change}).context["adminform"].form
+        errors.append(form.non_field_errors())
     assert errors == [
         ["This document already has a proposal with this number."],
         ["A proposal needs a number, or a source key without one."],
