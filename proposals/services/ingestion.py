@@ -714,6 +714,17 @@ def apply_header(document: Document, header: Header) -> Document:
     return document
 
 
+def change_message_parts(message: str) -> list[dict]:
+    """The parts of an admin change message, each a dict ({"changed": {"fields": …}}),
+    or none: a message the pipeline wrote ("Ingested again") is plain text, and one
+    edited by hand may be anything."""
+    try:
+        parts = json.loads(message)
+    except ValueError:
+        return []
+    return [part for part in parts if isinstance(part, dict)] if isinstance(parts, list) else []
+
+
 def changed_by_curators(document: Document) -> set[str]:
     """The document's fields that curators changed in the admin, as its change history
     names them (by their labels); one query."""
@@ -727,12 +738,8 @@ def changed_by_curators(document: Document) -> set[str]:
     ).values_list("change_message", flat=True)
     changed = set()
     for message in messages:
-        try:
-            parts = json.loads(message)
-        except ValueError:
-            continue  # a message the pipeline wrote ("Ingested again"), not an edit
-        for part in parts if isinstance(parts, list) else []:
-            edit = part.get("changed") if isinstance(part, dict) else None
+        for part in change_message_parts(message):
+            edit = part.get("changed")
             fields = edit.get("fields") if isinstance(edit, dict) else None
             if isinstance(fields, list):
                 changed.update(labels[f] for f in fields if isinstance(f, str) and f in labels)
@@ -1271,12 +1278,8 @@ def renumbered_by_curators(document: Document, numbers: list[str]) -> dict[str, 
     ).order_by("action_time", "pk")
     renumbered = {}
     for message in messages.values_list("change_message", flat=True):
-        try:
-            parts = json.loads(message)
-        except ValueError:
-            continue
-        for part in parts if isinstance(parts, list) else []:
-            note = part.get("renumbered") if isinstance(part, dict) else None
+        for part in change_message_parts(message):
+            note = part.get("renumbered")
             if isinstance(note, dict) and note.get("document") == document.pk:
                 renumbered[note.get("from")] = note.get("to")
     return {number: renumbered[number] for number in numbers if number in renumbered}
