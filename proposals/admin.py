@@ -194,6 +194,23 @@ def proposals_links(document):
     )
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """Documents by whether any of their proposals still wait for a curator."""
+
+    title = "proposals to review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Some waiting for a curator"), ("clear", "None waiting")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(waiting__gt=0)
+        if self.value() == "clear":
+            return queryset.filter(waiting=0)
+        return queryset
+
+
 # Enough of a document's text to check what was read; all of it can be megabytes.
 TEXT_SHOWN = 5000
 
@@ -201,8 +218,8 @@ TEXT_SHOWN = 5000
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
-    list_display = ["symbol", "conference", "kind", "origin", "date", "ingest_status"]
-    list_filter = ["conference", "kind", "origin", "ingest_status"]
+    list_display = ["symbol", "conference", "kind", "origin", "date", "ingest_status", "to_review"]
+    list_filter = ["conference", "kind", "origin", "ingest_status", WaitingFilter]
     list_select_related = ["conference"]
     search_fields = ["symbol", "title", "source_line", "sha256"]
     autocomplete_fields = ["base_document"]
@@ -227,6 +244,16 @@ class DocumentAdmin(admin.ModelAdmin):
             self.log_change(request, document, f"Ingested again (run {run.pk}).")
             queued += 1
         messages.success(request, f"{queued} document(s) queued for ingestion.")
+
+    @admin.display(description="to review", ordering="waiting")
+    def to_review(self, document):
+        """Proposals still waiting for a curator, linked to them: the status is the last
+        reading's, and stays "Needs review" after curators have been through them."""
+        if not document.waiting:
+            return 0
+        url = reverse("admin:proposals_proposal_changelist")
+        query = f"?document__id__exact={document.pk}&review=waiting"
+        return format_html('<a href="{}{}">{}</a>', url, query, document.waiting)
 
     @admin.display(description="File")
     def original(self, document):
@@ -325,7 +352,10 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # A document's name reads its conference: the proposals' document picker lists 20.
-        return super().get_queryset(request).select_related("conference")
+        # Not the text and its vector, megabytes a row, which only text_read shows (one
+        # query more on the change page; a save then writes the loaded fields alone).
+        documents = super().get_queryset(request).select_related("conference").without_text()
+        return documents.with_waiting_count()
 
 
 @admin.register(IngestRun)

@@ -221,6 +221,16 @@ class DocumentQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("conference").without_text()
 
+    def with_waiting_count(self):
+        """With `waiting`: how many of each document's proposals wait for a curator (have
+        review reasons). The last reading's status says what that reading found; this
+        says what is still to do once curators have been through it."""
+        from .models import Proposal
+
+        return self.annotate(
+            waiting=count_of(Proposal.objects.exclude(review_reasons=""), "document")
+        )
+
     def visible_to(self, user):
         """What `user` may see: staff see every document. Everyone else sees records
         from metadata, and a received file once its text was read: one that is not a

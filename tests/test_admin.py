@@ -209,6 +209,60 @@ def test_a_documents_page_costs_the_same_queries_for_1_run_as_for_10(
         assert admin_client.get(url).status_code == 200
 
 
+def test_the_documents_list_counts_the_proposals_still_waiting_for_a_curator(
+    admin_client, document_factory, proposal_factory
+):
+    # The last reading's status stays "Needs review" after curators have been through its
+    # proposals: the list says what is still to do, and filters by it.
+    reviewed = document_factory(symbol="Document 27", ingest_status="needs-review")
+    waiting = document_factory(symbol="Document 29", ingest_status="needs-review")
+    for document, doubts in [(reviewed, ""), (reviewed, ""), (waiting, "unknown prefix XYZ")]:
+        proposal_factory(document=document, conference=document.conference, review_reasons=doubts)
+    proposal_factory(document=waiting, conference=waiting.conference, review_reasons="")
+    changelist = reverse("admin:proposals_document_changelist")
+
+    rows = {
+        row.symbol: row.waiting for row in admin_client.get(changelist).context["cl"].result_list
+    }
+    assert rows == {"Document 27": 0, "Document 29": 1}
+    page = admin_client.get(changelist).content.decode()
+    assert f"?document__id__exact={waiting.pk}&amp;review=waiting" in page
+    assert f"?document__id__exact={reviewed.pk}&amp;review=waiting" not in page
+    for choice, symbols in [("waiting", ["Document 29"]), ("clear", ["Document 27"])]:
+        listed = admin_client.get(changelist, {"review": choice}).context["cl"].result_list
+        assert [row.symbol for row in listed] == symbols
+
+
+def test_the_documents_list_costs_the_same_queries_for_2_documents_as_for_12_without_their_text(
+    admin_client, document_factory, proposal_factory, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def documents(count):
+        for _ in range(count):
+            document = document_factory(extracted_text="MOD RUS/27/1 " * 1000)
+            proposal_factory(document=document, conference=document.conference, review_reasons="?")
+
+    changelist = reverse("admin:proposals_document_changelist")
+    documents(2)
+    with CaptureQueriesContext(connection) as two:
+        assert admin_client.get(changelist).status_code == 200
+    # The text can be megabytes a document: the list never fetches it.
+    assert not any("extracted_text" in query["sql"] for query in two.captured_queries)
+    documents(10)
+    with django_assert_max_num_queries(len(two)):
+        assert len(admin_client.get(changelist).context["cl"].result_list) == 12
+
+
+def test_the_runs_list_filters_by_the_statuses_a_run_can_have(admin_client):
+    page = admin_client.get(reverse("admin:proposals_ingestrun_changelist"))
+    offered = {choice["display"] for spec in page.context["cl"].filter_specs
+               for choice in spec.choices(page.context["cl"])}  # fmt: skip
+    assert {"Queued", "Needs review", "Failed"} <= offered
+    assert "Metadata only (no file)" not in offered
+
+
 def test_deleting_proposals_of_8_documents_costs_the_queries_of_1_and_names_each_document(
     admin_client, conference_factory, document_factory, proposal_factory
 ):
