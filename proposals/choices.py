@@ -57,6 +57,13 @@ class IngestStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# What a run can end as, or be at: "metadata only" is a document without a file, never a
+# run (offered as one, the admin's filter of runs would list a status none can have).
+RUN_STATUSES = [
+    choice for choice in IngestStatus.choices if choice[0] != IngestStatus.METADATA_ONLY
+]
+
+
 class Action(models.TextChoices):
     """The action symbols that open a proposal, exactly as ITU documents print them."""
 

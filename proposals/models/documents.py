@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from ..choices import DocumentKind, IngestStatus, IntakeChannel, Origin
+from ..choices import RUN_STATUSES, DocumentKind, IngestStatus, IntakeChannel, Origin
 from ..querysets import DocumentQuerySet
 from .treaties import Conference
 
@@ -135,9 +135,7 @@ class IngestRun(models.Model):
     failed, why, in words a curator can act on."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="ingest_runs")
-    status = models.CharField(
-        max_length=20, choices=IngestStatus.choices, default=IngestStatus.QUEUED
-    )
+    status = models.CharField(max_length=20, choices=RUN_STATUSES, default=IngestStatus.QUEUED)
     step = models.CharField(max_length=40, blank=True, help_text="The step running or last run.")
     pages = models.PositiveIntegerField(null=True, blank=True)
     proposals_found = models.PositiveIntegerField(default=0)
