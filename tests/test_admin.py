@@ -127,6 +127,31 @@ def test_an_oversize_upload_is_refused_on_the_form_and_nothing_is_kept(curator, 
     assert set(Path(settings.MEDIA_ROOT).rglob("*")) == files
 
 
+def test_an_upload_whose_file_name_is_too_long_to_read_is_answered_with_the_reason(curator):
+    from proposals.models import Document
+
+    # Django refuses a part whose headers pass 1 KB before any view runs; the test
+    # client cuts names to 255 characters, so the body is written out.
+    boundary = "bound"
+    name = "a" * 2000 + ".pdf"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="conference"\r\n\r\nwcit-12\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="origin"\r\n\r\nofficial\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: application/pdf\r\n\r\nDocument 27-E\r\n--{boundary}--\r\n"
+    )
+    documents = Document.objects.count()
+    response = curator.generic(
+        "POST",
+        reverse("admin:proposals_document_upload"),
+        body.encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "a file name of more than about 900 characters" in response.content.decode()
+    assert Document.objects.count() == documents
+
+
 def test_an_oversize_public_copy_is_refused_on_the_document_form(curator, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
