@@ -1002,6 +1002,8 @@ def save_proposals(
         if row.document is not None:
             row.document = shared.setdefault(row.document_id, row.document)
     curated = edited_by_curators([*own.values(), *current.values()])
+    left_by_later = left_out_by_later_revision(document, numbers)
+    withdrawn = {number for number, _ in left_by_later}
     deleted = deleted_by_curators(document, numbers)
     renumbered = renumbered_by_curators(document, numbers)
     new, found, revisions, earlier = [], [], [], []
@@ -1036,6 +1038,10 @@ def save_proposals(
         score = confidence(problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
+        if item.number in withdrawn:
+            # Not a doubt about the reading: the proposal's own record says it, so that
+            # it waits with the others a curator has to look at; publication is unchanged.
+            problems.append(LEFT_OUT_NOTE)
         if placement == REVISED and publish and not proposal.published:
             # A new version stays unpublished like the one it revises: a curator is told,
             # or it would stay hidden with nobody asked to look at it.
@@ -1088,7 +1094,9 @@ def save_proposals(
             found.append((proposal, facts))
         if not publish:
             to_review += 1
-            review.append(f"{item.number}: {'; '.join(problems)}")
+            # The run names what a revision left out on a line of its own (left_out).
+            doubts = [problem for problem in problems if problem != LEFT_OUT_NOTE]
+            review.append(f"{item.number}: {'; '.join(doubts)}")
     # Before the proposals, which point to them.
     linker.save_provisions()
     written = []
@@ -1098,6 +1106,9 @@ def save_proposals(
         if changed:
             written.append(proposal.pk)
     written += [row.pk for row in proposals_create(new, index=False)]
+    for old, _ in revisions:
+        # Superseded now, it is no longer in question.
+        old.review_reasons = without_left_out_note(old.review_reasons)
     written += [row.pk for row in proposals_revise(revisions, index=False)]
     if earlier:
         older = [facts for _, facts in earlier]
@@ -1105,7 +1116,9 @@ def save_proposals(
         written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
-    review += left_out(document, numbers)
+    left = left_out_of_revision(document, numbers)
+    note_left_out(left)
+    review += left_out(left, left_by_later)
     counts = {
         "proposals_created": len(new) + len(earlier),
         # A new version of a proposal counts as an update of it.
@@ -1140,16 +1153,41 @@ def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal]
     return kept, notes
 
 
-def left_out(document: Document, numbers: list[str]) -> list[str]:
+# On a proposal that a revision of its document does not repeat. It names no revision,
+# so that it reads the same whichever document is read last: reading a file again leaves
+# it as it is. No "; " in it, which joins a proposal's review reasons.
+LEFT_OUT_NOTE = (
+    "a revision of its document leaves it out: a curator decides whether it was withdrawn"
+)
+
+
+def without_left_out_note(reasons: str) -> str:
+    return "; ".join(part for part in reasons.split("; ") if part and part != LEFT_OUT_NOTE)
+
+
+def note_left_out(proposals: list[Proposal]) -> None:
+    """Add LEFT_OUT_NOTE to the review reasons of these proposals of documents a revision
+    replaces, where it is not there yet: the revision's run names them, and this puts
+    them among the proposals waiting for a curator. Published ones stay published, and
+    their updated_at stays: it would tell the public when an unpublished or leaked
+    revision arrived. One query."""
+    noted = [proposal for proposal in proposals if LEFT_OUT_NOTE not in proposal.review_reasons]
+    for proposal in noted:
+        proposal.review_reasons = "; ".join(filter(None, [proposal.review_reasons, LEFT_OUT_NOTE]))
+    Proposal.objects.bulk_update(noted, ["review_reasons"])
+
+
+def left_out(left: list[Proposal], left_by_later: list[tuple[str, Document]]) -> list[str]:
     """For a curator: the proposals that a revision does not repeat of what it replaces,
-    whichever of the two was read first."""
+    whichever of the two was read first (left_out_of_revision and
+    left_out_by_later_revision)."""
     decides = "a curator decides whether it was withdrawn"
     return [
-        f"{left.number}: in {left.document} but not in this revision; {decides}"
-        for left in left_out_of_revision(document, numbers)
+        f"{proposal.number}: in {proposal.document} but not in this revision; {decides}"
+        for proposal in left
     ] + [
         f"{number}: not in {later}, which replaces this document; {decides}"
-        for number, later in left_out_by_later_revision(document, numbers)
+        for number, later in left_by_later
     ]
 
 

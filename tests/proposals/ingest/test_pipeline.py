@@ -1247,9 +1247,18 @@ def test_an_original_read_after_metadata_names_its_revision_goes_before_it(recei
     assert old.text == "An earlier wording of the Internet article."
 
 
+def reingest(document):
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    return document_ingest(run=document_reingest(document=document))
+
+
 def test_a_proposal_a_revision_leaves_out_is_named_for_a_curator_and_kept(receive):
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
     original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
     first, _ = receive(docx_bytes(original))
+    before = Proposal.objects.get(number="RUS/27/8")
     revision, run = receive(docx_bytes(REVISION_27))
     assert run.status == IngestStatus.NEEDS_REVIEW
     assert "RUS/27/8: in wcit-12 Document 27 but not in this revision" in run.error
@@ -1257,9 +1266,46 @@ def test_a_proposal_a_revision_leaves_out_is_named_for_a_curator_and_kept(receiv
     # A misreading could leave a proposal out too: a curator decides, nothing is withdrawn.
     assert (left.document, left.superseded_by, left.published) == (first, None, True)
     assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
+    # It waits with the proposals a curator has to look at. Its time stays: it would tell
+    # the public when the revision came.
+    assert (left.review_reasons, left.updated_at) == (LEFT_OUT_NOTE, before.updated_at)
+    assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 1
+
+    # Reading the revision again notes nothing twice.
+    again = reingest(revision)
+    assert (again.proposals_created, again.proposals_updated) == (0, 0)
+    assert Proposal.objects.get(pk=left.pk).review_reasons == LEFT_OUT_NOTE
+
+
+def test_a_left_out_proposal_a_later_revision_repeats_is_no_longer_in_question(receive):
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, _ = receive(docx_bytes(original))
+    receive(docx_bytes(REVISION_27))
+    assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 1
+    revision_2 = [
+        "Revision 2 to", *REVISION_27[1:2], "19 November 2012", *REVISION_27[3:],
+        "ADD\tRUS/27/8", "31B\t3A.2\tThe second article again.", "Reasons:\tMore.",
+    ]  # fmt: skip
+    second, run = receive(docx_bytes(revision_2))
+    assert second.symbol == "Revision 2 to Document 27", second.symbol
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    old = Proposal.objects.get(number="RUS/27/8", document=first)
+    print(
+        "DBG",
+        list(
+            Proposal.objects.filter(number="RUS/27/8").values_list(
+                "document__symbol", "superseded_by", "review_reasons", "pk"
+            )
+        ),
+    )
+    assert old.superseded_by.document == second
+    assert old.review_reasons == ""
+    assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 0
 
 
 def test_an_original_read_after_its_revision_names_what_the_revision_left_out(receive):
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
     revision, _ = receive(docx_bytes(REVISION_27))
     original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
     first, run = receive(docx_bytes(original))
@@ -1269,7 +1315,14 @@ def test_an_original_read_after_its_revision_names_what_the_revision_left_out(re
         "a curator decides whether it was withdrawn"
     )
     assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
-    assert Proposal.objects.get(number="RUS/27/8").document == first
+    left = Proposal.objects.get(number="RUS/27/8")
+    assert left.document == first
+    # On its own record too, without holding back its publication (nothing in the
+    # reading is in doubt), and the same note whichever of the two is read first.
+    assert (left.review_reasons, left.published) == (LEFT_OUT_NOTE, True)
+    again = reingest(first)
+    assert (again.proposals_created, again.proposals_updated) == (0, 0)
+    assert Proposal.objects.get(pk=left.pk).review_reasons == LEFT_OUT_NOTE
 
 
 # --- The ingest command ---------------------------------------------------------------
