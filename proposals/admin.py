@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from . import search
 from .choices import IngestStatus, IntakeChannel, Origin
@@ -32,6 +33,14 @@ from .services.ingestion import (
     renumbering_note,
     size_refusal,
 )
+
+
+@admin.display(description="conference", ordering="conference__slug")
+def conference_slug(row):
+    """A row's conference in a list, as its slug (wcit-12): the full name, which a hover
+    shows, takes half the width of a 1,400-pixel screen and pushes the columns a curator
+    works with (published, to review) out of sight."""
+    return format_html('<span title="{}">{}</span>', row.conference.name, row.conference.slug)
 
 
 @admin.register(Conference)
@@ -218,7 +227,9 @@ TEXT_SHOWN = 5000
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentAdminForm
-    list_display = ["symbol", "conference", "kind", "origin", "date", "ingest_status", "to_review"]
+    list_display = [
+        "symbol", conference_slug, "kind", "origin", "date", "ingest_status", "to_review",
+    ]  # fmt: skip
     list_filter = ["conference", "kind", "origin", "ingest_status", WaitingFilter]
     list_select_related = ["conference"]
     search_fields = ["symbol", "title", "source_line", "sha256"]
@@ -466,13 +477,14 @@ class ProposalAdmin(admin.ModelAdmin):
     form = ProposalAdminForm
     list_display = [
         "__str__",
-        "conference",
-        "action",
-        "provision",
-        "proposers_as_stated",
-        "outcome",
-        "published",
+        # First, what a curator works through: seen whatever the width of the screen.
         "to_review",
+        "published",
+        conference_slug,
+        "action_symbol",
+        "provision_cited",
+        "proposers_shown",
+        "outcome",
     ]
     list_filter = [
         ReviewFilter, "conference", "published", "action", "outcome", "document__origin", "topics",
@@ -487,9 +499,33 @@ class ProposalAdmin(admin.ModelAdmin):
     inlines = [SponsorshipInline]
     actions = ["publish_reviewed"]
 
-    @admin.display(boolean=True, description="to review")
-    def to_review(self, proposal) -> bool:
-        return bool(proposal.review_reasons)
+    @admin.display(description="to review")
+    def to_review(self, proposal):
+        """ "waiting", with what to check on hover; blank otherwise (a column of red
+        crosses for "nothing to do" would hide the few that need a curator)."""
+        if not proposal.review_reasons:
+            return ""
+        return format_html('<span title="{}">waiting</span>', proposal.review_reasons)
+
+    # The list's columns fit a 1,400-pixel screen: long values are cut, and whole on hover.
+    @admin.display(description="action", ordering="action")
+    def action_symbol(self, proposal):
+        return format_html(
+            '<span title="{}">{}</span>', proposal.get_action_display(), proposal.action or "-"
+        )
+
+    @admin.display(description="provision", ordering="provision__number")
+    def provision_cited(self, proposal):
+        provision = proposal.provision
+        if provision is None:
+            return "-"
+        cited = f"{provision.instrument.short_name} {provision.number}"
+        return format_html('<span title="{}">{}</span>', provision, cited)
+
+    @admin.display(description="proposers as stated", ordering="proposers_as_stated")
+    def proposers_shown(self, proposal):
+        stated = proposal.proposers_as_stated
+        return format_html('<span title="{}">{}</span>', stated, Truncator(stated).chars(40))
 
     @admin.action(description="Publish the selected proposals as reviewed", permissions=["change"])
     def publish_reviewed(self, request, queryset):

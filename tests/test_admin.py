@@ -1,5 +1,7 @@
 """Every model can be browsed, searched and filtered in the admin."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -278,6 +280,30 @@ def test_the_documents_list_costs_the_same_queries_for_2_documents_as_for_12_wit
     documents(10)
     with django_assert_max_num_queries(len(two)):
         assert len(admin_client.get(changelist).context["cl"].result_list) == 12
+
+
+def test_the_proposals_list_says_what_waits_and_why_and_cuts_long_values(
+    admin_client, proposal_factory, provision_factory
+):
+    provision = provision_factory(number="3A.1", title="Internet " * 20)
+    stated = "Algeria, Saudi Arabia, Bahrain, China, United Arab Emirates, Russian Federation"
+    proposal_factory(
+        number="RUS/27/7", provision=provision, proposers_as_stated=stated,
+        review_reasons="unknown prefix XYZ",
+    )  # fmt: skip
+    proposal_factory(number="RUS/27/8", review_reasons="")
+    page = admin_client.get(reverse("admin:proposals_proposal_changelist")).content.decode()
+    # Waiting, with what to check on hover; nothing shown for a proposal with no doubts.
+    assert page.count(">waiting</span>") == 1
+    assert 'title="unknown prefix XYZ">waiting</span>' in page
+    # The conference by its slug, the provision as cited, the proposers cut: whole on hover.
+    from proposals.models import Proposal
+
+    conference = Proposal.objects.get(number="RUS/27/7").conference
+    assert f'title="{conference.name}">{conference.slug}</span>' in page
+    assert f">{provision.instrument.short_name} 3A.1</span>" in page
+    shown = re.search(f'title="{stated}">([^<]*)</span>', page)[1]
+    assert stated.startswith(shown.rstrip("…")) and shown.endswith("…") and len(shown) == 40
 
 
 def test_the_runs_list_filters_by_the_statuses_a_run_can_have(admin_client):
