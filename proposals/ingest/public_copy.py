@@ -36,6 +36,12 @@ WORD_COMMENT = re.compile(rb"(<w:comment\b[^>]*?)(?:/>|>.*?</w:comment>)", re.DO
 EDITING_SESSION_IDS = re.compile(
     rb"""\s(?:\w+:)?rsid\w*\s*=\s*(?:"[^"]*"|'[^']*')|<(?:\w+:)?rsid\b[^>]*/>"""
 )
+# Identifiers and times any copy of the original shares: Word's ids of paragraphs and
+# of their text (w14:paraId="1A2B3C4D"), which a sender can make different in each
+# recipient's copy to tell later whose leaked, and the times of tracked changes.
+SHARED_MARKS = re.compile(
+    rb"""\s(?:w14:paraId|w14:textId|w:date|w16du:dateUtc)\s*=\s*(?:"[^"]*"|'[^']*')"""
+)
 # Settings that name those who had the file or their files: the template attached (its
 # path, C:\Users\jane\…\MinFin.dotm), document variables (often names, paths), a mail
 # merge's data source and query, the session ids, and the document's own id, which
@@ -213,7 +219,10 @@ def pdf_without_metadata(data: bytes) -> bytes:
                 del pdf.trailer[key]
         strip_private_entries(pdf)
         drop_attachments_and_scripts(pdf.Root)
+        drop_signatures(pdf.Root)
         for page in pdf.pages:
+            if "/AA" in page.obj:  # what the page runs when it opens or closes
+                del page.obj["/AA"]
             keep_public_annotations(page.obj)
         out = io.BytesIO()
         # A new identifier, computed from the copy's own bytes: the same copy every time.
@@ -261,6 +270,55 @@ def drop_attachments_and_scripts(catalog) -> None:
         isinstance(opening, pikepdf.Array) or public_pdf_action(opening)
     ):
         del catalog["/OpenAction"]
+    # What it runs on closing, saving or printing; an XML form's scripts and data.
+    if "/AA" in catalog:
+        del catalog["/AA"]
+    form = catalog.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and "/XFA" in form:
+        del form["/XFA"]
+
+
+def drop_signatures(catalog) -> None:
+    """Digital signatures: each names its signer in its certificate, and often in the
+    field's look ("Digitally signed by Jane Leaker"). The copy's bytes differ from the
+    signed ones, so no signature would hold in it anyway. The fields stay, empty."""
+    import pikepdf
+
+    form = catalog.get("/AcroForm")
+    if "/Perms" in catalog:  # the signatures that certify the document
+        del catalog["/Perms"]
+    if not isinstance(form, pikepdf.Dictionary):
+        return
+    if "/SigFlags" in form:
+        del form["/SigFlags"]
+    pending = list(form.get("/Fields", pikepdf.Array()))
+    seen = set()
+    while pending:  # not recursive: a hostile file can nest fields deeply, or in a loop
+        field = pending.pop()
+        if not isinstance(field, pikepdf.Dictionary):
+            continue
+        if field.is_indirect:
+            if field.objgen in seen:
+                continue
+            seen.add(field.objgen)
+        unsign(field)
+        kids = field.get("/Kids")
+        if isinstance(kids, pikepdf.Array):
+            pending.extend(kids)
+
+
+def unsign(field) -> None:
+    """A signature field, or a widget of one (whose type is its parent's), without its
+    signature and its look."""
+    import pikepdf
+
+    parent = field.get("/Parent")
+    if field.get("/FT") == pikepdf.Name.Sig or (
+        isinstance(parent, pikepdf.Dictionary) and parent.get("/FT") == pikepdf.Name.Sig
+    ):
+        for key in ("/V", "/AP"):
+            if key in field:
+                del field[key]
 
 
 def keep_public_annotations(page) -> None:
@@ -287,6 +345,9 @@ def keep_public_annotations(page) -> None:
                     del annotation[key]
         if "/A" in annotation and not public_pdf_action(annotation.A):
             del annotation["/A"]
+        if "/AA" in annotation:  # what it runs on focus, on a click, on a change
+            del annotation["/AA"]
+        unsign(annotation)  # also one that no form lists
         kept.append(annotation)
     page.Annots = pikepdf.Array(kept)
 
@@ -366,6 +427,7 @@ def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
         # Tracked changes and comments carry their authors' names and initials.
         part = PERSON_ATTRIBUTES.sub(rb'\1=""', part)
         part = EDITING_SESSION_IDS.sub(b"", part)
+        part = SHARED_MARKS.sub(b"", part)
         if name == "word/comments.xml":
             part = WORD_COMMENT.sub(rb"\1><w:p/></w:comment>", part)
         if name == "word/settings.xml":

@@ -240,6 +240,58 @@ def test_a_pdfs_public_copy_keeps_no_link_to_a_file_on_the_leakers_disk():
         assert actions == ["/GoTo"]
 
 
+def test_a_pdfs_public_copy_keeps_no_signature_nor_what_runs_on_events():
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    def script(text):
+        return Dictionary(S=Name.JavaScript, JS=String(f"app.alert('{text}')"))
+
+    def build(pdf, page):
+        signature = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Sig,
+                Filter=Name("/Adobe.PPKLite"),
+                Name=String("Jane Leaker"),
+                Contents=String(b"0\x82 CN=Jane Leaker, O=Ministry"),
+                M=String("D:20121102100000Z"),
+            )
+        )
+        look = pdf.make_stream(b"BT /F1 8 Tf (Digitally signed by Jane Leaker) Tj ET")
+        signed = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String("Signature1"),
+                Rect=[72, 100, 272, 140], V=signature, AP=Dictionary(N=look),
+                AA=Dictionary(Fo=script("Jane on focus")),
+            )
+        )  # fmt: skip
+        # A signature field whose widget is a kid of it, and one no page shows.
+        parent = pdf.make_indirect(Dictionary(FT=Name.Sig, T=String("Signature2"), V=signature))
+        kid = pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Widget, Parent=parent, Rect=[0, 0, 0, 0],
+                       AP=Dictionary(N=look))
+        )  # fmt: skip
+        parent.Kids = Array([kid])
+        page.obj.Annots = pdf.make_indirect(Array([signed, kid]))
+        page.obj.AA = Dictionary(O=script("Jane opened page 1"))
+        xfa = pdf.make_stream(b"<xdp:xdp><script>Jane</script></xdp:xdp>")
+        pdf.Root.AcroForm = Dictionary(Fields=Array([signed, parent]), SigFlags=3, XFA=xfa)
+        pdf.Root.Perms = Dictionary(DocMDP=signature)
+        pdf.Root.AA = Dictionary(WC=script("Jane closed it"))
+
+    copy = public_pdf(leaked_pdf(build))
+    with pikepdf.open(io.BytesIO(copy)) as public:
+        assert "/AA" not in public.Root and "/Perms" not in public.Root
+        assert "/AA" not in public.pages[0].obj
+        form = public.Root.AcroForm
+        assert "/XFA" not in form and "/SigFlags" not in form
+        # The fields stay, empty: what points to them still finds them.
+        signed, kid = public.pages[0].Annots
+        assert str(signed.T) == "Signature1" and str(kid.Parent.T) == "Signature2"
+        for field in (signed, kid, kid.Parent):
+            assert not {"/V", "/AP", "/AA"} & set(field.keys())
+
+
 # --- Word -------------------------------------------------------------------------------
 
 RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -413,6 +465,28 @@ def test_a_word_documents_public_copy_has_no_editing_session_ids():
 
     copy = public_docx(original)
     assert parts_mentioning(copy, b"w:rsid") == []
+
+
+def test_a_word_documents_public_copy_has_no_paragraph_ids_nor_times_of_changes():
+    # Ids a sender can make different in each recipient's copy, to tell whose leaked.
+    original = leaked_docx(
+        {
+            "word/document.xml": lambda part: part.replace(
+                b"<w:p>", b'<w:p w14:paraId="1A2B3C4D" w14:textId="77777777">'
+            ).replace(
+                b"<w:body>",
+                b'<w:body><w:p><w:ins w:id="1" w:author="Jane" w:date="2012-11-02T10:00:00Z" '
+                b'xmlns:w16du="http://schemas.microsoft.com/office/word/2023/wordml/word16du" '
+                b'w16du:dateUtc="2012-11-02T10:00:00Z"><w:r><w:t>Added.</w:t></w:r></w:ins></w:p>',
+            )
+        }
+    )
+    for trace in (b"w14:paraid", b"w14:textid", b"w:date", b"2012-11-02"):
+        assert parts_mentioning(parts(original), trace), trace
+
+    copy = public_docx(original)
+    for trace in (b"w14:paraid", b"w14:textid", b"w:date", b"2012-11-02"):
+        assert parts_mentioning(copy, trace) == [], trace
 
 
 # --- Word's web pages ---------------------------------------------------------------------
