@@ -56,6 +56,7 @@ from ..ingest.parse import (
 )
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
+from .history import by_curators, pipeline_history_write
 from .proposals import (
     base_number,
     differs,
@@ -1099,25 +1100,43 @@ def save_proposals(
             review.append(f"{item.number}: {'; '.join(doubts)}")
     # Before the proposals, which point to them.
     linker.save_provisions()
-    written = []
+    written, history = [], []
     for proposal, facts in found:
+        changes = reads_differently(proposal, facts)  # before the row takes the facts
         _, changed = proposal_apply(proposal, index=False, savepoint=False, **facts)
         updated += int(changed)
         if changed:
             written.append(proposal.pk)
-    written += [row.pk for row in proposals_create(new, index=False)]
+            changes = f"changed {changes}" if changes else "its page, doubts or topics changed"
+            history.append((proposal, CHANGE, f"Read again from {document}: {changes}."))
+    for row in proposals_create(new, index=False):
+        written.append(row.pk)
+        history.append((row, ADDITION, f"Read from {document}, page {row.page}."))
     for old, _ in revisions:
         # Superseded now, it is no longer in question.
         old.review_reasons = without_left_out_note(old.review_reasons)
-    written += [row.pk for row in proposals_revise(revisions, index=False)]
+    for (old, _), row in zip(revisions, proposals_revise(revisions, index=False), strict=True):
+        written.append(row.pk)
+        history.append(
+            (row, ADDITION, f"Read from {document}: a new version of {old.document.symbol}'s.")
+        )
+        history.append((old, CHANGE, f"Superseded by the version in {document}."))
     if earlier:
-        older = [facts for _, facts in earlier]
-        later = places_before(document, [current for current, _ in earlier])
-        written += [row.pk for row in proposals_create(older, index=False, superseded_by=later)]
+        currents = [current for current, _ in earlier]
+        later = places_before(document, currents)
+        older = proposals_create([facts for _, facts in earlier], index=False, superseded_by=later)
+        for row, current in zip(older, currents, strict=True):
+            written.append(row.pk)
+            message = f"Read from {document}: an earlier version than {current.document.symbol}'s."
+            history.append((row, ADDITION, message))
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
     left = left_out_of_revision(document, numbers)
-    note_left_out(left)
+    history += [
+        (proposal, CHANGE, f"{document} leaves it out: noted for a curator.")
+        for proposal in note_left_out(left)
+    ]
+    pipeline_history_write(history)
     review += left_out(left, left_by_later)
     counts = {
         "proposals_created": len(new) + len(earlier),
@@ -1165,16 +1184,17 @@ def without_left_out_note(reasons: str) -> str:
     return "; ".join(part for part in reasons.split("; ") if part and part != LEFT_OUT_NOTE)
 
 
-def note_left_out(proposals: list[Proposal]) -> None:
+def note_left_out(proposals: list[Proposal]) -> list[Proposal]:
     """Add LEFT_OUT_NOTE to the review reasons of these proposals of documents a revision
     replaces, where it is not there yet: the revision's run names them, and this puts
     them among the proposals waiting for a curator. Published ones stay published, and
     their updated_at stays: it would tell the public when an unpublished or leaked
-    revision arrived. One query."""
+    revision arrived. Returns those changed; one query."""
     noted = [proposal for proposal in proposals if LEFT_OUT_NOTE not in proposal.review_reasons]
     for proposal in noted:
         proposal.review_reasons = "; ".join(filter(None, [proposal.review_reasons, LEFT_OUT_NOTE]))
     Proposal.objects.bulk_update(noted, ["review_reasons"])
+    return noted
 
 
 def left_out(left: list[Proposal], left_by_later: list[tuple[str, Document]]) -> list[str]:
@@ -1262,15 +1282,15 @@ def placement_only(facts: dict, problems: list[str]) -> dict:
 
 def reads_differently(proposal: Proposal, facts: dict) -> str:
     """The content fields in which this reading differs from the row, and its proposers
-    (prefetched), named, or "". Not its topics: keyword rules give those, not the file."""
+    (prefetched), named, or "". Not its topics: keyword rules give those, not the file.
+    Facts without content (placement_only) differ in none."""
     names = [
         name.replace("_", " ")
         for name in CONTENT_FIELDS
-        if facts[name] not in ("", None) and differs(proposal, name, facts[name])
+        if facts.get(name) not in ("", None) and differs(proposal, name, facts[name])
     ]
-    if facts["proposers"] and [sponsorship_key(p) for p in facts["proposers"]] != proposer_keys(
-        proposal
-    ):
+    proposers = facts.get("proposers")
+    if proposers and [sponsorship_key(p) for p in proposers] != proposer_keys(proposal):
         names.append("proposers")
     return ", ".join(names)
 
@@ -1280,11 +1300,13 @@ def edited_by_curators(proposals: list[Proposal]) -> set[int]:
     history), in one query."""
     if not proposals:
         return set()
-    edited = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Proposal),
-        # One a curator typed in counts too: it is theirs from the start.
-        action_flag__in=(ADDITION, CHANGE),
-        object_id__in=[str(proposal.pk) for proposal in proposals],
+    edited = by_curators(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal),
+            # One a curator typed in counts too: it is theirs from the start.
+            action_flag__in=(ADDITION, CHANGE),
+            object_id__in=[str(proposal.pk) for proposal in proposals],
+        )
     ).values_list("object_id", flat=True)
     return {int(pk) for pk in edited}
 

@@ -618,6 +618,7 @@ def test_ingesting_costs_the_same_queries_for_3_proposals_as_for_30(receive, top
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from proposals.services.history import pipeline_user
     from proposals.services.ingestion import document_ingest
 
     def queries(count: int, document_number: int) -> tuple[int, int]:
@@ -627,8 +628,10 @@ def test_ingesting_costs_the_same_queries_for_3_proposals_as_for_30(receive, top
             f"{n}\t{article}A.{n}\tUnsolicited text {n}.\nReasons:\tR.\n"
             for n in range(1, count + 1)
         )
-        # Each count reads the content type once, whichever tests ran before.
+        # Each count reads the content type once, whichever tests ran before, and finds
+        # the pipeline's account for its history made.
         ContentType.objects.clear_cache()
+        pipeline_user()
         with CaptureQueriesContext(connection) as first:
             document, run = receive(text.encode())
         assert run.status == IngestStatus.SUCCEEDED, run.error
@@ -981,6 +984,66 @@ def edit_in_admin(admin_client, proposal, **changes):
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 
+def pipeline_history(proposal) -> list[str]:
+    from django.contrib.admin.models import LogEntry
+
+    from proposals.services.history import PIPELINE_USERNAME
+
+    entries = LogEntry.objects.filter(
+        content_type__model="proposal", object_id=str(proposal.pk), user__username=PIPELINE_USERNAME
+    ).order_by("pk")
+    return [entry.change_message for entry in entries]
+
+
+def test_a_proposals_history_shows_what_readings_did_beside_the_curators_edits(
+    receive, admin_client
+):
+    from django.contrib.auth import get_user_model
+
+    from proposals.services.history import PIPELINE_USERNAME
+    from proposals.services.ingestion import document_ingest, document_reingest
+
+    document, _ = receive(TEXT_88)
+    proposal = Proposal.objects.get(number="RUS/88/1")
+    assert pipeline_history(proposal) == ["Read from wcit-12 Document 88, page 1."]
+    # The same file again changes nothing, and logs nothing.
+    document_ingest(run=document_reingest(document=document))
+    assert len(pipeline_history(proposal)) == 1
+
+    # A new keyword rule tags it when the file is read again; a curator then edits it.
+    Topic.objects.filter(slug="spam").update(keywords="internet")
+    document_ingest(run=document_reingest(document=document))
+    edit_in_admin(admin_client, proposal, reasons="Why, as the curator reads it.")
+    assert pipeline_history(proposal)[1:] == [
+        "Read again from wcit-12 Document 88: its page, doubts or topics changed."
+    ]
+    history = admin_client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").content
+    for entry in ("Read from wcit-12 Document 88, page 1.", PIPELINE_USERNAME, "Changed Reasons."):
+        assert entry in history.decode()
+    # Its account is no curator's: it cannot log in, and its entries are no edits.
+    account = get_user_model().objects.get(username=PIPELINE_USERNAME)
+    assert not account.is_active and not account.has_usable_password()
+    assert not admin_client.login(username=PIPELINE_USERNAME, password="")
+
+
+def test_a_proposals_history_shows_the_revision_that_superseded_it(receive):
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    receive(docx_bytes(original))
+    receive(docx_bytes(REVISION_27))
+    old, new = Proposal.objects.filter(number="RUS/27/7").order_by("pk")
+    assert pipeline_history(old) == [
+        "Read from wcit-12 Document 27, page 1.",
+        "Superseded by the version in wcit-12 Revision 1 to Document 27.",
+    ]
+    assert pipeline_history(new) == [
+        "Read from wcit-12 Revision 1 to Document 27: a new version of Document 27's."
+    ]
+    left = Proposal.objects.get(number="RUS/27/8")
+    assert pipeline_history(left)[1:] == [
+        "wcit-12 Revision 1 to Document 27 leaves it out: noted for a curator."
+    ]
+
+
 def test_ingesting_again_keeps_a_co_signer_a_curator_added(receive, admin_client):
     from delegations.models import MemberState
     from proposals.services.ingestion import document_ingest, document_reingest
@@ -1053,6 +1116,7 @@ def test_ingesting_again_keeps_a_proposal_a_curator_typed_in(receive, admin_clie
 def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receive, admin_client):
     from django.contrib.admin.models import LogEntry
 
+    from proposals.services.history import by_curators
     from proposals.services.ingestion import document_ingest, document_reingest
 
     document, _ = receive(TEXT_88)
@@ -1063,7 +1127,7 @@ def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receiv
     assert run.status == IngestStatus.NEEDS_REVIEW
     assert run.error == "RUS/88/1: a curator renumbered it RUS/88/11; not created again"
     # The history still reads as Django's own.
-    assert LogEntry.objects.get().get_change_message() == "Changed Number."
+    assert by_curators(LogEntry.objects.all()).get().get_change_message() == "Changed Number."
     history = admin_client.get(f"/admin/proposals/proposal/{misread.pk}/history/")
     assert "Changed Number." in history.content.decode()
 
@@ -1315,6 +1379,9 @@ def test_an_original_read_after_its_revision_names_what_the_revision_left_out(re
         "a curator decides whether it was withdrawn"
     )
     assert Proposal.objects.get(number="RUS/27/7", superseded_by=None).document == revision
+    assert pipeline_history(Proposal.objects.get(number="RUS/27/7", document=first)) == [
+        "Read from wcit-12 Document 27: an earlier version than Revision 1 to Document 27's."
+    ]
     left = Proposal.objects.get(number="RUS/27/8")
     assert left.document == first
     # On its own record too, without holding back its publication (nothing in the
