@@ -65,8 +65,9 @@ XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
 # Word's "Save as Web Page" keeps the document's properties (author, company) in XML
 # inside conditional comments, a tracked change's author in cite="mailto:…", and a
 # formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-XML_ISLAND = re.compile(r"<xml\b.*?</xml\s*>", re.IGNORECASE | re.DOTALL)
+# A comment or an XML island that is never closed runs to the end of the page (see below).
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 WORD_STYLE = re.compile(
     r"""mso-[\w-]+\s*:(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^;"'}>])*;?""", re.IGNORECASE
@@ -91,6 +92,12 @@ HTML_STYLE_ELEMENT = re.compile(r"<style\b.*?(?:</style\s*>|\Z)", re.IGNORECASE 
 HTML_REFERENCE = re.compile(
     r"""\s(?:[\w-]+:)?(?:href|src|lowsrc|background|longdesc|data|codebase|action|poster)"""
     r"""\s*=\s*(?:"([^"]*)(?:"|\Z)|'([^']*)(?:'|\Z)|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
+HTML_META = re.compile(r"<meta\b" + TAG_BODY, re.IGNORECASE)
+IDENTIFYING_META_NAME = re.compile(
+    r"""\bname\s*=\s*["']?(?:author|creator|generator|publisher|owner|copyright|company|"""
+    r"last-modified-by|originator)\b",
     re.IGNORECASE,
 )
 CSS_URL = re.compile(
@@ -139,11 +146,6 @@ ANNOTATION_NOTE_ENTRIES = (
 # file: URL, C:\Users\…, \\server\share, a path beside the original) names a place
 # on the machine or network of whoever had the file.
 WEB_ADDRESS = re.compile(r"\s*(?:https?|ftp|mailto):", re.IGNORECASE)
-IDENTIFYING_META = re.compile(
-    r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:author|creator|generator|publisher|owner|"
-    r"copyright|company|last-modified-by|originator)[^>]*>",
-    re.IGNORECASE,
-)
 
 
 def public_copy(data: bytes, kind: str) -> bytes | None:
@@ -181,8 +183,11 @@ def html_without_metadata(data: bytes) -> bytes | None:
         return None
     if WORD_COMMENTS.search(text):
         return None
-    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE, IDENTIFYING_META):
+    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
         text = pattern.sub("", text)
+    text = HTML_META.sub(
+        lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
+    )
     text = HTML_TITLE.sub(r"\1\3", text)
     text = HTML_LINK.sub(lambda link: link[0] if has_public_reference(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)

@@ -5,6 +5,8 @@ document gets one, and an official one none.)"""
 import io
 import zipfile
 
+import pytest
+
 from proposals.ingest.extract import extract
 from proposals.ingest.public_copy import public_copy
 
@@ -532,6 +534,21 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
     # Word writes the document's Title property there, which can be a file name.
     copy = public_copy(WORD_PAGE, "html")
     assert b"<title></title>" in copy
+
+
+@pytest.mark.parametrize(
+    ("page", "kept"),
+    [
+        # Each took minutes or more when a pattern searched the rest of the page again
+        # from every unclosed start; run to the end of the page, they take milliseconds.
+        (b"<p>Text.</p>" + b"<!--" * 100_000, b"<p>Text.</p>"),
+        (b"<p>Text.</p>" + b"<xml>" * 100_000, b"<p>Text.</p>"),
+        (b"<p>Text.</p>" + b"<meta name=author content=Jane" * 20_000, b"<p>Text.</p>"),
+    ],
+    ids=["comments", "xml-islands", "author-metas"],
+)
+def test_a_hostile_web_page_is_copied_in_one_pass_and_nothing_unclosed_is_kept(page, kept):
+    assert public_copy(b"<html><body>" + page, "html") == b"<html><body>" + kept
 
 
 def test_a_word_documents_public_copy_keeps_no_time_owner_or_comment_of_its_zip_entries():
