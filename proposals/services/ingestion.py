@@ -1039,10 +1039,14 @@ def save_proposals(
         score = confidence(problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
-        if item.number in withdrawn:
-            # Not a doubt about the reading: the proposal's own record says it, so that
-            # it waits with the others a curator has to look at; publication is unchanged.
-            problems.append(LEFT_OUT_NOTE)
+        # A later revision leaves it out: not a doubt about the reading, so publication is
+        # unchanged, but its record says so, among those waiting for a curator. Not on a
+        # version something later replaces already.
+        left_out_later = (
+            item.number in withdrawn
+            and placement != EARLIER
+            and not (placement == OWN and proposal.superseded_by_id)
+        )
         if placement == REVISED and publish and not proposal.published:
             # A new version stays unpublished like the one it revises: a curator is told,
             # or it would stay hidden with nobody asked to look at it.
@@ -1061,7 +1065,7 @@ def save_proposals(
             "topics": linker.topics_for(item),
             "page": item.page,
             "parse_confidence": score,
-            "review_reasons": "; ".join(problems),
+            "review_reasons": review_reasons(problems, left_out_later),
             "published": publish,
             # A record that already has a source (typed in, or from metadata) keeps it;
             # its document and page say where this file put it.
@@ -1083,21 +1087,23 @@ def save_proposals(
             # What the public reads stays as a curator published it until one has looked
             # at this doubtful reading: only where the file puts it and the doubts change.
             problems.append("the published text is kept until this is checked")
-            found.append((proposal, placement_only(facts, problems)))
+            found.append(
+                (proposal, placement_only(facts, review_reasons(problems, left_out_later)))
+            )
         elif proposal.pk in curated:
             # A curator's work (text, proposers, topics) is not undone by reading the
             # file again: a difference goes to review instead.
             if changed := reads_differently(proposal, facts):
                 problems.append(f"a curator edited it; the file reads differently: {changed}")
                 publish = False
-            found.append((proposal, placement_only(facts, problems)))
+            found.append(
+                (proposal, placement_only(facts, review_reasons(problems, left_out_later)))
+            )
         else:
             found.append((proposal, facts))
         if not publish:
             to_review += 1
-            # The run names what a revision left out on a line of its own (left_out).
-            doubts = [problem for problem in problems if problem != LEFT_OUT_NOTE]
-            review.append(f"{item.number}: {'; '.join(doubts)}")
+            review.append(f"{item.number}: {'; '.join(problems)}")
     # Before the proposals, which point to them.
     linker.save_provisions()
     written, history = [], []
@@ -1178,6 +1184,13 @@ def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal]
 LEFT_OUT_NOTE = (
     "a revision of its document leaves it out: a curator decides whether it was withdrawn"
 )
+
+
+def review_reasons(problems: list[str], left_out: bool) -> str:
+    """A proposal's review reasons: the reading's doubts, and LEFT_OUT_NOTE last when a
+    revision leaves it out, as note_left_out adds it, so that reading either document
+    again finds the same text."""
+    return "; ".join([*problems, LEFT_OUT_NOTE] if left_out else problems)
 
 
 def without_left_out_note(reasons: str) -> str:
@@ -1273,11 +1286,11 @@ def left_out_by_later_revision(
 CONTENT_FIELDS = ("action", "provision", "text", "reasons", "proposers_as_stated")
 
 
-def placement_only(facts: dict, problems: list[str]) -> dict:
+def placement_only(facts: dict, reasons: str) -> dict:
     """Of what a reading says about a row, only where the file puts it, how sure the
-    reading is and what is in doubt: the row's content stays as it is."""
+    reading is and what is in doubt (`reasons`): the row's content stays as it is."""
     kept = ("conference", "number", "document", "page", "parse_confidence", "source")
-    return {**{name: facts[name] for name in kept}, "review_reasons": "; ".join(problems)}
+    return {**{name: facts[name] for name in kept}, "review_reasons": reasons}
 
 
 def reads_differently(proposal: Proposal, facts: dict) -> str:

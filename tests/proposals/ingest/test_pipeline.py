@@ -1354,17 +1354,50 @@ def test_a_left_out_proposal_a_later_revision_repeats_is_no_longer_in_question(r
     assert second.symbol == "Revision 2 to Document 27", second.symbol
     assert run.status == IngestStatus.SUCCEEDED, run.error
     old = Proposal.objects.get(number="RUS/27/8", document=first)
-    print(
-        "DBG",
-        list(
-            Proposal.objects.filter(number="RUS/27/8").values_list(
-                "document__symbol", "superseded_by", "review_reasons", "pk"
-            )
-        ),
-    )
     assert old.superseded_by.document == second
     assert old.review_reasons == ""
     assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 0
+
+
+def test_the_left_out_note_reads_the_same_beside_other_doubts_whichever_is_read_last(
+    receive, admin_client
+):
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, _ = receive(docx_bytes(original))
+    left = Proposal.objects.get(number="RUS/27/8")
+    edit_in_admin(admin_client, left, text="The second article, as a curator reads it.")
+    reingest(first)  # the file reads differently: a doubt on the record
+    receive(docx_bytes(REVISION_27))
+    noted = Proposal.objects.get(pk=left.pk)
+    assert noted.review_reasons == (
+        f"a curator edited it; the file reads differently: text; {LEFT_OUT_NOTE}"
+    )
+    # Reading the original again finds the same reasons: nothing changes, not even the
+    # time the public sees.
+    again = reingest(first)
+    assert (again.proposals_created, again.proposals_updated) == (0, 0)
+    assert Proposal.objects.get(pk=left.pk).updated_at == noted.updated_at
+    assert Proposal.objects.get(pk=left.pk).review_reasons == noted.review_reasons
+
+
+def test_a_version_a_revision_replaces_already_is_not_noted_as_left_out(receive):
+    with_8 = ["ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    receive(docx_bytes([*REVISION_27, *with_8]))
+    revision_2 = ["Revision 2 to", *REVISION_27[1:2], "19 November 2012", *REVISION_27[3:]]
+    receive(docx_bytes(revision_2))  # leaves RUS/27/8 out
+    first, _ = receive(docx_bytes([*ORIGINAL_27, *with_8]))
+    # Document 27's RUS/27/8 is an earlier version of Revision 1's, which Revision 2
+    # leaves out: that one waits for a curator, not the version it replaced.
+    versions = Proposal.objects.filter(number="RUS/27/8").order_by("pk")
+    assert [(row.document.symbol, bool(row.superseded_by), row.review_reasons != "")
+            for row in versions] == [
+        ("Revision 1 to Document 27", False, True), ("Document 27", True, False),
+    ]  # fmt: skip
+    assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 0
+    again = reingest(first)
+    assert (again.proposals_created, again.proposals_updated) == (0, 0)
 
 
 def test_an_original_read_after_its_revision_names_what_the_revision_left_out(receive):
