@@ -51,6 +51,18 @@ PRIVATE_SETTINGS = re.compile(
     rb"""(?:"[^"]*"|'[^']*'|[^"'>/])*(?:/>|>.*?</\1\2\s*>)""",
     re.DOTALL,
 )
+# Parts left out by the type of the relationship to them (in the package's relationships,
+# and the document's): the thumbnail, and what Word keeps beside the comments (emptied,
+# see WORD_COMMENT): their ids, which repeat the paragraph ids of their text, whether
+# each was resolved, and their times.
+PRIVATE_PART_KINDS = (
+    ("_rels/.rels", "", (b"/thumbnail",)),
+    (
+        "word/_rels/document.xml.rels",
+        "word",
+        (b"/commentsExtended", b"/commentsIds", b"/commentsExtensible"),
+    ),
+)
 # The attached template's relationship goes with its setting; the thumbnail's with it.
 PRIVATE_RELATIONSHIPS = (b"/attachedTemplate", b"/thumbnail")
 # A package's relationships and content types: empty elements, written <x .../> or
@@ -97,7 +109,7 @@ HTML_REFERENCE = re.compile(
 HTML_META = re.compile(r"<meta\b" + TAG_BODY, re.IGNORECASE)
 IDENTIFYING_META_NAME = re.compile(
     r"""\bname\s*=\s*["']?(?:author|creator|generator|publisher|owner|copyright|company|"""
-    r"last-modified-by|originator)\b",
+    r"last-modified-by|originator)",  # a prefix: author_email, companyName too
     re.IGNORECASE,
 )
 CSS_URL = re.compile(
@@ -286,12 +298,16 @@ def drop_attachments_and_scripts(catalog) -> None:
 def drop_signatures(catalog) -> None:
     """Digital signatures: each names its signer in its certificate, and often in the
     field's look ("Digitally signed by Jane Leaker"). The copy's bytes differ from the
-    signed ones, so no signature would hold in it anyway. The fields stay, empty."""
+    signed ones, so no signature would hold in it anyway. The fields stay, empty, and
+    without what they run (on a keystroke, to format, validate or calculate a value)."""
     import pikepdf
 
+    # The signatures that certify the document, and what validates signatures later:
+    # the signers' certificates and their revocation data.
+    for key in ("/Perms", "/DSS"):
+        if key in catalog:
+            del catalog[key]
     form = catalog.get("/AcroForm")
-    if "/Perms" in catalog:  # the signatures that certify the document
-        del catalog["/Perms"]
     if not isinstance(form, pikepdf.Dictionary):
         return
     if "/SigFlags" in form:
@@ -306,6 +322,8 @@ def drop_signatures(catalog) -> None:
             if field.objgen in seen:
                 continue
             seen.add(field.objgen)
+        if "/AA" in field:
+            del field["/AA"]
         unsign(field)
         kids = field.get("/Kids")
         if isinstance(kids, pikepdf.Array):
@@ -313,17 +331,29 @@ def drop_signatures(catalog) -> None:
 
 
 def unsign(field) -> None:
-    """A signature field, or a widget of one (whose type is its parent's), without its
-    signature and its look."""
+    """A signature field, or a widget of one, without its signature and its look."""
     import pikepdf
 
-    parent = field.get("/Parent")
-    if field.get("/FT") == pikepdf.Name.Sig or (
-        isinstance(parent, pikepdf.Dictionary) and parent.get("/FT") == pikepdf.Name.Sig
-    ):
+    if field_type(field) == pikepdf.Name.Sig:
         for key in ("/V", "/AP"):
             if key in field:
                 del field[key]
+
+
+def field_type(field):
+    """A field's type, which it may inherit from any of its ancestors, or None."""
+    import pikepdf
+
+    seen = set()
+    while isinstance(field, pikepdf.Dictionary):
+        if "/FT" in field:
+            return field.FT
+        if field.is_indirect:
+            if field.objgen in seen:  # a hostile loop of parents
+                return None
+            seen.add(field.objgen)
+        field = field.get("/Parent")
+    return None
 
 
 def keep_public_annotations(page) -> None:
@@ -398,14 +428,15 @@ def public_zip_entry(name: str) -> zipfile.ZipInfo:
 def private_word_parts(source: zipfile.ZipFile) -> set[str]:
     """The parts left out of the copy (their names in lower case, as a package compares
     them): custom XML, where SharePoint keeps a document's columns (its owner, their
-    e-mail), and the thumbnail, page 1 as the leaker's Word drew it, comments and
-    tracked changes included."""
+    e-mail); the thumbnail, page 1 as the leaker's Word drew it, comments and tracked
+    changes included; and the comments' ids and times (PRIVATE_PART_KINDS)."""
     names = source.namelist()
     dropped = {name.lower() for name in names if name.lower().startswith("customxml/")}
-    if "_rels/.rels" in names:
-        for relationship in RELATIONSHIP.finditer(source.read("_rels/.rels")):
-            if xml_attribute(relationship[0], b"Type").endswith(b"/thumbnail"):
-                dropped.add(part_name("", xml_attribute(relationship[0], b"Target")))
+    for relationships, folder, kinds in PRIVATE_PART_KINDS:
+        if relationships in names:
+            for relationship in RELATIONSHIP.finditer(source.read(relationships)):
+                if xml_attribute(relationship[0], b"Type").endswith(kinds):
+                    dropped.add(part_name(folder, xml_attribute(relationship[0], b"Target")))
     return dropped
 
 

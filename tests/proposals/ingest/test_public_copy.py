@@ -274,23 +274,46 @@ def test_a_pdfs_public_copy_keeps_no_signature_nor_what_runs_on_events():
                        AP=Dictionary(N=look))
         )  # fmt: skip
         parent.Kids = Array([kid])
-        page.obj.Annots = pdf.make_indirect(Array([signed, kid]))
+        # A widget two levels below the field it takes its type from.
+        group = pdf.make_indirect(Dictionary(FT=Name.Sig, T=String("Signature3")))
+        middle = pdf.make_indirect(Dictionary(Parent=group, T=String("part"), V=signature))
+        grandchild = pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Widget, Parent=middle, Rect=[0, 0, 0, 0],
+                       AP=Dictionary(N=look))
+        )  # fmt: skip
+        group.Kids, middle.Kids = Array([middle]), Array([grandchild])
+        # A text field whose value a script checks: the field is no annotation itself.
+        checked = pdf.make_indirect(
+            Dictionary(FT=Name.Tx, T=String("delegation"), AA=Dictionary(V=script("Jane")))
+        )
+        typed = pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Widget, Parent=checked, Rect=[0, 0, 9, 9])
+        )
+        checked.Kids = Array([typed])
+        page.obj.Annots = pdf.make_indirect(Array([signed, kid, grandchild, typed]))
         page.obj.AA = Dictionary(O=script("Jane opened page 1"))
         xfa = pdf.make_stream(b"<xdp:xdp><script>Jane</script></xdp:xdp>")
-        pdf.Root.AcroForm = Dictionary(Fields=Array([signed, parent]), SigFlags=3, XFA=xfa)
+        pdf.Root.AcroForm = Dictionary(
+            Fields=Array([signed, parent, group, checked]), SigFlags=3, XFA=xfa
+        )
         pdf.Root.Perms = Dictionary(DocMDP=signature)
         pdf.Root.AA = Dictionary(WC=script("Jane closed it"))
+        # Long-term validation: the signers' certificates, kept for checking later.
+        certificate = pdf.make_stream(b"0\x82 CN=Jane Leaker, O=Ministry")
+        pdf.Root.DSS = Dictionary(Certs=Array([certificate]), VRI=Dictionary())
 
     copy = public_pdf(leaked_pdf(build))
     with pikepdf.open(io.BytesIO(copy)) as public:
-        assert "/AA" not in public.Root and "/Perms" not in public.Root
+        assert not {"/AA", "/Perms", "/DSS"} & set(public.Root.keys())
         assert "/AA" not in public.pages[0].obj
         form = public.Root.AcroForm
         assert "/XFA" not in form and "/SigFlags" not in form
         # The fields stay, empty: what points to them still finds them.
-        signed, kid = public.pages[0].Annots
+        signed, kid, grandchild, typed = public.pages[0].Annots
         assert str(signed.T) == "Signature1" and str(kid.Parent.T) == "Signature2"
-        for field in (signed, kid, kid.Parent):
+        assert str(grandchild.Parent.Parent.T) == "Signature3"
+        assert str(typed.Parent.T) == "delegation"
+        for field in (signed, kid, kid.Parent, grandchild, grandchild.Parent, typed.Parent):
             assert not {"/V", "/AP", "/AA"} & set(field.keys())
 
 
@@ -384,6 +407,48 @@ def test_a_word_documents_public_copy_names_no_template_nor_file_on_the_leakers_
     first = docx.Document(io.BytesIO(public_copy(original, "docx"))).paragraphs[0]
     addresses = [hyperlink.address for hyperlink in first.hyperlinks]
     assert addresses == ["about:blank", "about:blank", "https://www.itu.int/en/wcit-12/"]
+
+
+def test_a_word_documents_public_copy_keeps_no_ids_nor_times_of_its_comments():
+    # Beside comments.xml, Word keeps each comment's ids (repeating the paragraph ids
+    # of its text), whether it was resolved, and its time in UTC.
+    extensions = {
+        "commentsExtended": b'<w15:commentsEx><w15:commentEx w15:paraId="1A2B3C4D" w15:done="0"/>',
+        "commentsIds": b'<w16cid:commentsIds><w16cid:commentId w16cid:paraId="1A2B3C4D" '
+        b'w16cid:durableId="5E6F7A8B"/>',
+        "commentsExtensible": b"<w16cex:commentsExtensible><w16cex:commentExtensible "
+        b'w16cex:durableId="5E6F7A8B" w16cex:dateUtc="2012-11-02T10:00:00Z"/>',
+    }
+    relationships = b"".join(
+        b'<Relationship Id="rId9%d" Type="http://schemas.microsoft.com/office/2011/'
+        b'relationships/%s" Target="%s.xml"/>' % (number, kind.encode(), kind.encode())
+        for number, kind in enumerate(extensions)
+    )
+    overrides = b"".join(
+        b'<Override PartName="/word/%s.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.%s+xml"/>'
+        % (kind.encode(), kind.encode())
+        for kind in extensions
+    )
+    original = leaked_docx(
+        {
+            **{f"word/{kind}.xml": body for kind, body in extensions.items()},
+            "word/_rels/document.xml.rels": inserted(
+                b"<Relationships "
+                b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
+                relationships,
+            ),
+            "[Content_Types].xml": inserted(
+                b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+                overrides,
+            ),
+        }
+    )
+    assert parts_mentioning(parts(original), b"1a2b3c4d")
+
+    copy = public_docx(original)
+    for trace in (b"1a2b3c4d", b"5e6f7a8b", b"2012-11-02", b"comments"):
+        assert parts_mentioning(copy, trace) == [], trace
 
 
 def test_a_word_documents_public_copy_has_no_custom_xml():
@@ -544,10 +609,12 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
         (b"<p>Text.</p>" + b"<!--" * 100_000, b"<p>Text.</p>"),
         (b"<p>Text.</p>" + b"<xml>" * 100_000, b"<p>Text.</p>"),
         (b"<p>Text.</p>" + b"<meta name=author content=Jane" * 20_000, b"<p>Text.</p>"),
+        # Names that start with an identifying one go too.
+        (b'<meta name="author_email" content="jane@x"><meta name=companyName content=M>', b""),
     ],
-    ids=["comments", "xml-islands", "author-metas"],
+    ids=["comments", "xml-islands", "author-metas", "author-meta-prefixes"],
 )
-def test_a_hostile_web_page_is_copied_in_one_pass_and_nothing_unclosed_is_kept(page, kept):
+def test_a_hostile_web_page_is_copied_in_one_pass_and_keeps_no_author(page, kept):
     assert public_copy(b"<html><body>" + page, "html") == b"<html><body>" + kept
 
 
