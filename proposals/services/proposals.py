@@ -397,7 +397,11 @@ def proposal_apply(
         for name in changed_fields:
             setattr(proposal, name, given[name])
         if changed_fields:
-            proposal.save(update_fields=[*changed_fields, "updated_at"])
+            # updated_at tells the public (and API clients syncing by updated_since) that
+            # what they read changed: not when only what curators see did. It would also
+            # tell them when a leaked document was read.
+            seen = set(changed_fields) - CURATORS_ONLY
+            proposal.save(update_fields=[*changed_fields, *(["updated_at"] if seen else [])])
         changed = bool(changed_fields)
 
         related_changed = bool(proposers) and set_proposers(proposal, proposers)
@@ -413,6 +417,10 @@ def proposal_apply(
         if changed and index:
             search.index_proposals(Proposal.objects.filter(pk=proposal.pk))
         return proposal, changed
+
+
+# A proposal's fields that only curators see.
+CURATORS_ONLY = {"review_reasons", "parse_confidence"}
 
 
 def differs(proposal: Proposal, name: str, value) -> bool:

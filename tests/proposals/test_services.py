@@ -130,3 +130,17 @@ def test_a_change_of_proposers_or_topics_alone_marks_the_proposal_updated(
     assert not proposal_set_proposers(proposal=proposal, proposers=[russia, egypt])
     _, changed = proposal_upsert(**{**facts, "proposers": [russia, egypt], "topics": [spam]})
     assert not changed and updated_at(proposal) == LONG_AGO
+
+
+def test_a_change_only_curators_see_leaves_the_public_time_alone(wcit):
+    # What is in doubt, and how sure the parser was, are the curators': a change to them
+    # alone is no news to the public, and its time could tell when a leak was read.
+    facts = {"conference": wcit, "number": "RUS/27/7", "text": "T.", "source": "s"}
+    proposal, _ = proposal_upsert(**facts)
+    Proposal.objects.update(updated_at=LONG_AGO)
+    _, changed = proposal_upsert(**facts, review_reasons="check it", parse_confidence=0.65)
+    assert changed and updated_at(proposal) == LONG_AGO
+    assert Proposal.objects.get(pk=proposal.pk).review_reasons == "check it"
+
+    _, changed = proposal_upsert(**{**facts, "text": "T2."})
+    assert changed and updated_at(proposal) > LONG_AGO
