@@ -12,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 
 # Reserved: an account of this name is taken for the pipeline's.
@@ -19,10 +20,17 @@ PIPELINE_USERNAME = "ingestion"
 
 
 def pipeline_user():
-    """The pipeline's account, made on first use: inactive, with no usable password."""
+    """The pipeline's account, made on first use: inactive, with no usable password.
+    An account of that name that can log in is a person's: taken for the pipeline's,
+    their edits would stop counting as a curator's, so it is refused."""
     user, _ = get_user_model().objects.get_or_create(
         username=PIPELINE_USERNAME, defaults={"is_active": False, "password": make_password(None)}
     )
+    if user.has_usable_password():
+        raise ImproperlyConfigured(
+            f"The account {PIPELINE_USERNAME!r} can log in, so it is a person's; the "
+            "ingestion pipeline writes its history under that name. Rename that account."
+        )
     return user
 
 
@@ -46,8 +54,5 @@ def pipeline_history_write(entries: list[tuple[Model, int, str]]) -> None:
 
 
 def by_curators(entries: QuerySet) -> QuerySet:
-    """Of these LogEntry rows, those curators made. An active account of the pipeline's
-    name is a person's (made before the pipeline took the name): their edits count, so
-    that reading a file again never overwrites them; the pipeline's entries then count
-    too, which sends its changes to review instead of applying them."""
-    return entries.exclude(user__username=PIPELINE_USERNAME, user__is_active=False)
+    """Of these LogEntry rows, those curators made."""
+    return entries.exclude(user__username=PIPELINE_USERNAME)

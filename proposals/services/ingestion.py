@@ -1137,7 +1137,7 @@ def save_proposals(
             history.append((row, ADDITION, message))
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
-    left = left_out_of_revision(document, numbers)
+    left = left_out_of_revision(document)
     history += [
         (proposal, CHANGE, f"{document} leaves it out: noted for a curator.")
         for proposal in note_left_out(left)
@@ -1224,14 +1224,21 @@ def left_out(left: list[Proposal], left_by_later: list[tuple[str, Document]]) ->
     ]
 
 
-def left_out_of_revision(document: Document, numbers: list[str]) -> list[Proposal]:
+def left_out_of_revision(document: Document) -> list[Proposal]:
     """The current proposals of the documents this revision replaces that it does not
     repeat (by number, whatever its revision part). A revision replaces all of what it
     revises, so each was withdrawn, or misread: they are named for a curator, not
-    withdrawn by the parser. One query."""
-    if document.kind != DocumentKind.REVISION or not document.base_document_id or not numbers:
+    withdrawn by the parser. Its proposals as saved (what was read, and what curators
+    added or deleted), as left_out_by_later_revision reads them: whichever of the two
+    documents is read last, the same are left out. Two queries."""
+    if document.kind != DocumentKind.REVISION or not document.base_document_id:
         return []
-    repeated = {base_number(number) for number in numbers}
+    repeated = {
+        base_number(number)
+        for number in Proposal.objects.filter(document=document).values_list("number", flat=True)
+    }
+    if not repeated:  # a reading that found nothing says nothing
+        return []
     candidates = (
         Proposal.objects.filter(conference=document.conference_id, superseded_by=None)
         .filter(

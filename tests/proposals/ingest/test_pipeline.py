@@ -1026,20 +1026,18 @@ def test_a_proposals_history_shows_what_readings_did_beside_the_curators_edits(
     assert not admin_client.login(username=PIPELINE_USERNAME, password="")
 
 
-def test_a_curator_whose_account_has_the_pipelines_name_keeps_their_edits(receive, client):
+def test_a_persons_account_with_the_pipelines_name_is_not_taken_for_it(receive):
     from django.contrib.auth import get_user_model
 
     from proposals.services.history import PIPELINE_USERNAME
 
-    # Made before the pipeline first ran, and a person's: active, with a password.
-    person = get_user_model().objects.create_superuser(PIPELINE_USERNAME, password="pw 2012")
-    client.force_login(person)
-    document, _ = receive(TEXT_88)
-    proposal = Proposal.objects.get(number="RUS/88/1")
-    edit_in_admin(client, proposal, text="The text as the curator reads it.")
-    run = reingest(document)
-    assert Proposal.objects.get(pk=proposal.pk).text == "The text as the curator reads it."
-    assert run.status == IngestStatus.NEEDS_REVIEW
+    # Made before the pipeline first ran, and a person's: it can log in. Taken for the
+    # pipeline's, their edits would stop counting as a curator's.
+    get_user_model().objects.create_user(PIPELINE_USERNAME, password="pw 2012", is_active=False)
+    _, run = receive(TEXT_88)
+    assert run.status == IngestStatus.FAILED
+    assert "Rename that account" in run.error
+    assert not Proposal.objects.filter(number="RUS/88/1").exists()
 
 
 def test_a_proposals_history_shows_the_revision_that_superseded_it(receive):
