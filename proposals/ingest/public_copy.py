@@ -51,18 +51,10 @@ PRIVATE_SETTINGS = re.compile(
     rb"""(?:"[^"]*"|'[^']*'|[^"'>/])*(?:/>|>.*?</\1\2\s*>)""",
     re.DOTALL,
 )
-# Parts left out by the type of the relationship to them (in the package's relationships,
-# and the document's): the thumbnail, and what Word keeps beside the comments (emptied,
-# see WORD_COMMENT): their ids, which repeat the paragraph ids of their text, whether
-# each was resolved, and their times.
-PRIVATE_PART_KINDS = (
-    ("_rels/.rels", "", (b"/thumbnail",)),
-    (
-        "word/_rels/document.xml.rels",
-        "word",
-        (b"/commentsExtended", b"/commentsIds", b"/commentsExtensible"),
-    ),
-)
+# What Word keeps beside the comments (emptied, see WORD_COMMENT), by the type of the
+# document's relationship to it: their ids, which repeat the paragraph ids of their
+# text, whether each was resolved, and their times.
+COMMENT_EXTENSIONS = (b"/commentsExtended", b"/commentsIds", b"/commentsExtensible")
 # The attached template's relationship goes with its setting; the thumbnail's with it.
 PRIVATE_RELATIONSHIPS = (b"/attachedTemplate", b"/thumbnail")
 # A package's relationships and content types: empty elements, written <x .../> or
@@ -107,9 +99,13 @@ HTML_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 HTML_META = re.compile(r"<meta\b" + TAG_BODY, re.IGNORECASE)
+# A <meta> whose name (or property, item property) has one of these in it: author,
+# author_email, DC.creator, citation_author, twitter:creator, article:author,
+# last-saved-by. (The name's start is bounded: an unclosed tag can be the rest of the page.)
 IDENTIFYING_META_NAME = re.compile(
-    r"""\bname\s*=\s*["']?(?:author|creator|generator|publisher|owner|copyright|company|"""
-    r"last-modified-by|originator)",  # a prefix: author_email, companyName too
+    r"""\b(?:name|property|itemprop)\s*=\s*["']?[^"'\s>]{0,40}?"""
+    r"(?:author|creator|generator|publisher|owner|copyright|company|modified-by|saved-by|"
+    r"originator)",
     re.IGNORECASE,
 )
 CSS_URL = re.compile(
@@ -236,7 +232,7 @@ def pdf_without_metadata(data: bytes) -> bytes:
                 del pdf.trailer[key]
         strip_private_entries(pdf)
         drop_attachments_and_scripts(pdf.Root)
-        drop_signatures(pdf.Root)
+        strip_form_fields(pdf.Root)
         for page in pdf.pages:
             if "/AA" in page.obj:  # what the page runs when it opens or closes
                 del page.obj["/AA"]
@@ -295,11 +291,12 @@ def drop_attachments_and_scripts(catalog) -> None:
         del form["/XFA"]
 
 
-def drop_signatures(catalog) -> None:
-    """Digital signatures: each names its signer in its certificate, and often in the
-    field's look ("Digitally signed by Jane Leaker"). The copy's bytes differ from the
-    signed ones, so no signature would hold in it anyway. The fields stay, empty, and
-    without what they run (on a keystroke, to format, validate or calculate a value)."""
+def strip_form_fields(catalog) -> None:
+    """Form fields, wherever they are listed, lose their digital signatures and what
+    they run. A signature names its signer in its certificate, and often in the field's
+    look ("Digitally signed by Jane Leaker"); the copy's bytes differ from the signed
+    ones, so no signature would hold in it anyway. A field's scripts run on a
+    keystroke, to format, validate or calculate a value. The fields stay, empty."""
     import pikepdf
 
     # The signatures that certify the document, and what validates signatures later:
@@ -312,7 +309,8 @@ def drop_signatures(catalog) -> None:
         return
     if "/SigFlags" in form:
         del form["/SigFlags"]
-    pending = list(form.get("/Fields", pikepdf.Array()))
+    fields = form.get("/Fields")
+    pending = list(fields) if isinstance(fields, pikepdf.Array) else []
     seen = set()
     while pending:  # not recursive: a hostile file can nest fields deeply, or in a loop
         field = pending.pop()
@@ -322,37 +320,46 @@ def drop_signatures(catalog) -> None:
             if field.objgen in seen:
                 continue
             seen.add(field.objgen)
-        if "/AA" in field:
-            del field["/AA"]
-        unsign(field)
+        strip_field(field)
         kids = field.get("/Kids")
         if isinstance(kids, pikepdf.Array):
             pending.extend(kids)
 
 
-def unsign(field) -> None:
-    """A signature field, or a widget of one, without its signature and its look."""
-    import pikepdf
-
-    if field_type(field) == pikepdf.Name.Sig:
-        for key in ("/V", "/AP"):
+def strip_field(field) -> None:
+    """One field or widget without what it runs and, if it is a signature field (its
+    type may come from any of its ancestors), without its signature, its look and the
+    signers it expects (/SV: their certificates, names)."""
+    if "/AA" in field:
+        del field["/AA"]
+    if "/A" in field and not public_pdf_action(field.A):
+        del field["/A"]
+    if field_type(field) == "/Sig":
+        for key in ("/V", "/AP", "/SV"):
             if key in field:
                 del field[key]
 
 
-def field_type(field):
-    """A field's type, which it may inherit from any of its ancestors, or None."""
+def lineage(field) -> list:
+    """The field and its ancestors, nearest first, however the /Parent links loop."""
     import pikepdf
 
-    seen = set()
+    found, seen = [], set()
     while isinstance(field, pikepdf.Dictionary):
-        if "/FT" in field:
-            return field.FT
         if field.is_indirect:
-            if field.objgen in seen:  # a hostile loop of parents
-                return None
+            if field.objgen in seen:
+                break
             seen.add(field.objgen)
+        found.append(field)
         field = field.get("/Parent")
+    return found
+
+
+def field_type(field) -> str | None:
+    """A field's type ("/Sig", "/Tx"…), which it may inherit from any of its ancestors."""
+    for node in lineage(field):
+        if "/FT" in node:
+            return str(node.FT)
     return None
 
 
@@ -378,11 +385,10 @@ def keep_public_annotations(page) -> None:
             for key in ANNOTATION_NOTE_ENTRIES:
                 if key in annotation:
                     del annotation[key]
-        if "/A" in annotation and not public_pdf_action(annotation.A):
-            del annotation["/A"]
-        if "/AA" in annotation:  # what it runs on focus, on a click, on a change
-            del annotation["/AA"]
-        unsign(annotation)  # also one that no form lists
+        # What it runs, its signature: also for one, and its parent fields, that no form
+        # lists.
+        for node in lineage(annotation):
+            strip_field(node)
         kept.append(annotation)
     page.Annots = pikepdf.Array(kept)
 
@@ -429,15 +435,36 @@ def private_word_parts(source: zipfile.ZipFile) -> set[str]:
     """The parts left out of the copy (their names in lower case, as a package compares
     them): custom XML, where SharePoint keeps a document's columns (its owner, their
     e-mail); the thumbnail, page 1 as the leaker's Word drew it, comments and tracked
-    changes included; and the comments' ids and times (PRIVATE_PART_KINDS)."""
+    changes included; and the comments' ids and times (COMMENT_EXTENSIONS)."""
     names = source.namelist()
     dropped = {name.lower() for name in names if name.lower().startswith("customxml/")}
-    for relationships, folder, kinds in PRIVATE_PART_KINDS:
-        if relationships in names:
-            for relationship in RELATIONSHIP.finditer(source.read(relationships)):
-                if xml_attribute(relationship[0], b"Type").endswith(kinds):
-                    dropped.add(part_name(folder, xml_attribute(relationship[0], b"Target")))
+    package = related_parts(source, "")
+    dropped |= {part for part, kind in package if kind.endswith(b"/thumbnail")}
+    # The main part is word/document.xml as Word names it, but the package says.
+    main = next(
+        (part for part, kind in package if kind.endswith(b"/officeDocument")), "word/document.xml"
+    )
+    dropped |= {
+        part for part, kind in related_parts(source, main) if kind.endswith(COMMENT_EXTENSIONS)
+    }
     return dropped
+
+
+def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]:
+    """The parts that `part` (a name in lower case; "" for the package) has
+    relationships to, each with the relationship's type."""
+    folder, name = posixpath.split(part)
+    relationships = posixpath.join(folder, "_rels", f"{name}.rels")
+    stored = {name.lower(): name for name in source.namelist()}.get(relationships)
+    if stored is None:
+        return []
+    return [
+        (
+            part_name(folder, xml_attribute(relationship[0], b"Target")),
+            xml_attribute(relationship[0], b"Type"),
+        )
+        for relationship in RELATIONSHIP.finditer(source.read(stored))
+    ]
 
 
 def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
