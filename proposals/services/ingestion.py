@@ -1108,13 +1108,15 @@ def save_proposals(
     linker.save_provisions()
     written, history = [], []
     for proposal, facts in found:
-        changes = reads_differently(proposal, facts)  # before the row takes the facts
+        # Before the row takes the facts. A row no reading has set a confidence on was
+        # typed in, or came from metadata: this is its first reading from a file.
+        changes = reads_differently(proposal, facts)
+        first = proposal.parse_confidence is None
         _, changed = proposal_apply(proposal, index=False, savepoint=False, **facts)
         updated += int(changed)
         if changed:
             written.append(proposal.pk)
-            changes = f"changed {changes}" if changes else "its page, doubts or topics changed"
-            history.append((proposal, CHANGE, f"Read again from {document}: {changes}."))
+            history.append((proposal, CHANGE, reading_note(document, facts, changes, first)))
     for row in proposals_create(new, index=False):
         written.append(row.pk)
         history.append((row, ADDITION, f"Read from {document}, page {row.page}."))
@@ -1151,6 +1153,16 @@ def save_proposals(
         "proposals_to_review": to_review,
     }
     return review, counts
+
+
+def reading_note(document: Document, facts: dict, changes: str, first: bool) -> str:
+    """What a reading did to a row it found, for the row's history."""
+    if first:
+        read = f"Read from {document}, page {facts['page']}"
+        return f"{read}: changed {changes}." if changes else f"{read}."
+    if changes:
+        return f"Read again from {document}: changed {changes}."
+    return f"Read again from {document}: its page, doubts or topics changed."
 
 
 def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal], list[str]]:

@@ -1040,6 +1040,21 @@ def test_a_persons_account_with_the_pipelines_name_is_not_taken_for_it(receive):
     assert not Proposal.objects.filter(number="RUS/88/1").exists()
 
 
+def test_a_record_from_metadata_is_first_read_from_its_file_in_its_history(receive, wcit):
+    from proposals.services import proposal_upsert
+
+    metadata = Document.objects.create(
+        conference=wcit, symbol="Document 88", kind="contribution", origin="official"
+    )
+    proposal, _ = proposal_upsert(
+        conference=wcit, number="RUS/88/1", document=metadata, action="MOD", source="metadata"
+    )
+    receive(TEXT_88)
+    (entry,) = pipeline_history(proposal)
+    assert entry.startswith("Read from wcit-12 Document 88, page 1: changed "), entry
+    assert "text" in entry and "reasons" in entry
+
+
 def test_a_proposals_history_shows_the_revision_that_superseded_it(receive):
     original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
     receive(docx_bytes(original))
