@@ -396,11 +396,11 @@ def proposal_apply(
         changed_fields = [name for name, value in given.items() if differs(proposal, name, value)]
         for name in changed_fields:
             setattr(proposal, name, given[name])
+        # updated_at tells the public (and API clients syncing by updated_since) that what
+        # they read changed: not when only what curators see did. It would also tell them
+        # when a leaked document was read.
+        seen = bool(set(changed_fields) - CURATORS_ONLY)
         if changed_fields:
-            # updated_at tells the public (and API clients syncing by updated_since) that
-            # what they read changed: not when only what curators see did. It would also
-            # tell them when a leaked document was read.
-            seen = set(changed_fields) - CURATORS_ONLY
             proposal.save(update_fields=[*changed_fields, *(["updated_at"] if seen else [])])
         changed = bool(changed_fields)
 
@@ -411,7 +411,7 @@ def proposal_apply(
         if missing_topics:
             proposal.topics.add(*missing_topics)
             related_changed = True
-        if related_changed and not changed:
+        if related_changed and not seen:  # proposers and topics are seen
             touch(proposal)
         changed |= related_changed
         if changed and index:

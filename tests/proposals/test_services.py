@@ -132,7 +132,7 @@ def test_a_change_of_proposers_or_topics_alone_marks_the_proposal_updated(
     assert not changed and updated_at(proposal) == LONG_AGO
 
 
-def test_a_change_only_curators_see_leaves_the_public_time_alone(wcit):
+def test_a_change_only_curators_see_leaves_the_public_time_alone(wcit, topic_factory):
     # What is in doubt, and how sure the parser was, are the curators': a change to them
     # alone is no news to the public, and its time could tell when a leak was read.
     facts = {"conference": wcit, "number": "RUS/27/7", "text": "T.", "source": "s"}
@@ -143,4 +143,11 @@ def test_a_change_only_curators_see_leaves_the_public_time_alone(wcit):
     assert Proposal.objects.get(pk=proposal.pk).review_reasons == "check it"
 
     _, changed = proposal_upsert(**{**facts, "text": "T2."})
+    assert changed and updated_at(proposal) > LONG_AGO
+
+    # Proposers or topics that change along with them are news.
+    Proposal.objects.update(updated_at=LONG_AGO)
+    _, changed = proposal_upsert(
+        **{**facts, "text": "T2."}, topics=[topic_factory()], parse_confidence=0.3
+    )
     assert changed and updated_at(proposal) > LONG_AGO
