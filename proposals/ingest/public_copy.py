@@ -232,11 +232,11 @@ def pdf_without_metadata(data: bytes) -> bytes:
                 del pdf.trailer[key]
         strip_private_entries(pdf)
         drop_attachments_and_scripts(pdf.Root)
-        strip_form_fields(pdf.Root)
+        stripped = strip_form_fields(pdf.Root)
         for page in pdf.pages:
             if "/AA" in page.obj:  # what the page runs when it opens or closes
                 del page.obj["/AA"]
-            keep_public_annotations(page.obj)
+            keep_public_annotations(page.obj, stripped)
         out = io.BytesIO()
         # A new identifier, computed from the copy's own bytes: the same copy every time.
         pdf.save(out, fix_metadata_version=False, deterministic_id=True)
@@ -291,12 +291,13 @@ def drop_attachments_and_scripts(catalog) -> None:
         del form["/XFA"]
 
 
-def strip_form_fields(catalog) -> None:
+def strip_form_fields(catalog) -> dict:
     """Form fields, wherever they are listed, lose their digital signatures and what
     they run. A signature names its signer in its certificate, and often in the field's
     look ("Digitally signed by Jane Leaker"); the copy's bytes differ from the signed
     ones, so no signature would hold in it anyway. A field's scripts run on a
-    keystroke, to format, validate or calculate a value. The fields stay, empty."""
+    keystroke, to format, validate or calculate a value. The fields stay, empty.
+    Returns the fields stripped (see strip_lineage), for the pages' annotations."""
     import pikepdf
 
     # The signatures that certify the document, and what validates signatures later:
@@ -304,9 +305,10 @@ def strip_form_fields(catalog) -> None:
     for key in ("/Perms", "/DSS"):
         if key in catalog:
             del catalog[key]
+    stripped: dict = {}
     form = catalog.get("/AcroForm")
     if not isinstance(form, pikepdf.Dictionary):
-        return
+        return stripped
     if "/SigFlags" in form:
         del form["/SigFlags"]
     fields = form.get("/Fields")
@@ -314,56 +316,64 @@ def strip_form_fields(catalog) -> None:
     seen = set()
     while pending:  # not recursive: a hostile file can nest fields deeply, or in a loop
         field = pending.pop()
-        if not isinstance(field, pikepdf.Dictionary):
+        if not is_field_like(field):
             continue
         if field.is_indirect:
             if field.objgen in seen:
                 continue
             seen.add(field.objgen)
-        strip_field(field)
+        strip_lineage(field, stripped)
         kids = field.get("/Kids")
         if isinstance(kids, pikepdf.Array):
             pending.extend(kids)
+    return stripped
 
 
-def strip_field(field) -> None:
-    """One field or widget without what it runs and, if it is a signature field (its
-    type may come from any of its ancestors), without its signature, its look and the
-    signers it expects (/SV: their certificates, names)."""
+def is_field_like(item) -> bool:
+    """A dictionary, or a stream (whose dictionary a hostile file can make a field)."""
+    import pikepdf
+
+    return isinstance(item, (pikepdf.Dictionary, pikepdf.Stream))
+
+
+def strip_lineage(field, stripped: dict) -> None:
+    """strip_field on the field and on each of its ancestors (whose field type it
+    inherits), each once however many widgets share them: `stripped` maps those done
+    (their object ids) to their type. Linear in the fields: walking every widget's
+    ancestors each time would take minutes on a hostile chain of a few thousand."""
+    chain, inherited, seen, node = [], None, set(), field
+    while is_field_like(node):
+        if node.is_indirect:
+            if node.objgen in stripped:
+                inherited = stripped[node.objgen]
+                break
+            if node.objgen in seen:  # a hostile loop of parents
+                break
+            seen.add(node.objgen)
+        chain.append(node)
+        node = node.get("/Parent")
+    for node in reversed(chain):  # from the furthest ancestor down
+        if "/FT" in node:
+            inherited = str(node.FT)
+        strip_field(node, signature=inherited == "/Sig")
+        if node.is_indirect:
+            stripped[node.objgen] = inherited
+
+
+def strip_field(field, *, signature: bool) -> None:
+    """One field or widget without what it runs and, for a signature field, without its
+    signature, its look and the signers it expects (/SV: their certificates, names)."""
     if "/AA" in field:
         del field["/AA"]
     if "/A" in field and not public_pdf_action(field.A):
         del field["/A"]
-    if field_type(field) == "/Sig":
+    if signature:
         for key in ("/V", "/AP", "/SV"):
             if key in field:
                 del field[key]
 
 
-def lineage(field) -> list:
-    """The field and its ancestors, nearest first, however the /Parent links loop."""
-    import pikepdf
-
-    found, seen = [], set()
-    while isinstance(field, pikepdf.Dictionary):
-        if field.is_indirect:
-            if field.objgen in seen:
-                break
-            seen.add(field.objgen)
-        found.append(field)
-        field = field.get("/Parent")
-    return found
-
-
-def field_type(field) -> str | None:
-    """A field's type ("/Sig", "/Tx"…), which it may inherit from any of its ancestors."""
-    for node in lineage(field):
-        if "/FT" in node:
-            return str(node.FT)
-    return None
-
-
-def keep_public_annotations(page) -> None:
+def keep_public_annotations(page, stripped: dict) -> None:
     import pikepdf
 
     if "/Annots" not in page:
@@ -387,8 +397,7 @@ def keep_public_annotations(page) -> None:
                     del annotation[key]
         # What it runs, its signature: also for one, and its parent fields, that no form
         # lists.
-        for node in lineage(annotation):
-            strip_field(node)
+        strip_lineage(annotation, stripped)
         kept.append(annotation)
     page.Annots = pikepdf.Array(kept)
 
