@@ -1411,6 +1411,26 @@ def test_the_left_out_note_reads_the_same_beside_other_doubts_whichever_is_read_
     assert Proposal.objects.get(pk=left.pk).review_reasons == noted.review_reasons
 
 
+def test_a_proposal_a_curator_added_to_a_revision_counts_as_repeated_by_it(receive):
+    from proposals.services import proposals_create, proposals_publish_reviewed
+
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, _ = receive(docx_bytes(original))
+    revision, _ = receive(docx_bytes(REVISION_27))
+    # The parser missed RUS/27R1/8 in the revision; a curator types it in.
+    proposals_create(
+        [{"conference": revision.conference, "number": "RUS/27R1/8", "document": revision,
+          "text": "The second article, as revised.", "source": "typed in"}]
+    )  # fmt: skip
+    # ...and clears the note on the original's, which it no longer is. Both readings now
+    # find it repeated: reading either document again, in turn, changes nothing.
+    proposals_publish_reviewed(Proposal.objects.filter(number="RUS/27/8", document=first))
+    for document in (revision, first, revision, first):
+        run = reingest(document)
+        assert (run.proposals_created, run.proposals_updated) == (0, 0), document
+        assert Proposal.objects.get(number="RUS/27/8", document=first).review_reasons == ""
+
+
 def test_a_version_a_revision_replaces_already_is_not_noted_as_left_out(receive):
     with_8 = ["ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
     receive(docx_bytes([*REVISION_27, *with_8]))
