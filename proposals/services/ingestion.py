@@ -1120,15 +1120,17 @@ def save_proposals(
     for row in proposals_create(new, index=False):
         written.append(row.pk)
         history.append((row, ADDITION, f"Read from {document}, page {row.page}."))
-    for old, _ in revisions:
-        # Superseded now, it is no longer in question.
-        old.review_reasons = without_left_out_note(old.review_reasons)
     for (old, _), row in zip(revisions, proposals_revise(revisions, index=False), strict=True):
         written.append(row.pk)
         history.append(
             (row, ADDITION, f"Read from {document}: a new version of {old.document.symbol}'s.")
         )
         history.append((old, CHANGE, f"Superseded by the version in {document}."))
+    # A version superseded now is no longer in question as left out (no query if none was).
+    noted = [old for old, _ in revisions if LEFT_OUT_NOTE in old.review_reasons]
+    for old in noted:
+        old.review_reasons = without_left_out_note(old.review_reasons)
+    Proposal.objects.bulk_update(noted, ["review_reasons"])
     if earlier:
         currents = [current for current, _ in earlier]
         later = places_before(document, currents)
@@ -1217,7 +1219,8 @@ def note_left_out(proposals: list[Proposal]) -> list[Proposal]:
     revision arrived. Returns those changed; one query."""
     noted = [proposal for proposal in proposals if LEFT_OUT_NOTE not in proposal.review_reasons]
     for proposal in noted:
-        proposal.review_reasons = "; ".join(filter(None, [proposal.review_reasons, LEFT_OUT_NOTE]))
+        doubts = [proposal.review_reasons] if proposal.review_reasons else []
+        proposal.review_reasons = review_reasons(doubts, left_out=True)
     Proposal.objects.bulk_update(noted, ["review_reasons"])
     return noted
 

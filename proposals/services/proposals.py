@@ -159,7 +159,7 @@ def proposals_revise(
         old.superseded_by = new
         if new.published and not disclosure.is_leaked(new):
             old.updated_at = now
-    Proposal.objects.bulk_update(olds, ["superseded_by", "updated_at", "review_reasons"])
+    Proposal.objects.bulk_update(olds, ["superseded_by", "updated_at"])
     Proposal.objects.filter(pk__in=[new.pk for new in news]).update(
         superseded_by=None, updated_at=now
     )
