@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -189,35 +190,51 @@ def within_size_limit(file):
     return file
 
 
+def document_proposals_url(document, *, waiting: bool = False) -> str:
+    """The admin's list of the document's proposals, or of those waiting for a curator."""
+    url = f"{reverse('admin:proposals_proposal_changelist')}?document__id__exact={document.pk}"
+    return f"{url}&review=waiting" if waiting else url
+
+
 def proposals_links(document):
     """Links to the document's proposals in the admin, and to those waiting for a curator."""
     if document is None or document.pk is None:
         return "-"
-    url = f"{reverse('admin:proposals_proposal_changelist')}?document__id__exact={document.pk}"
     return format_html(
-        '<a href="{}">{} in all</a>, <a href="{}&amp;review=waiting">{} to review</a>',
-        url,
+        '<a href="{}">{} in all</a>, <a href="{}">{} to review</a>',
+        document_proposals_url(document),
         document.proposals.count(),
-        url,
+        document_proposals_url(document, waiting=True),
         document.proposals.exclude(review_reasons="").count(),
     )
 
 
-class WaitingFilter(admin.SimpleListFilter):
-    """Documents by whether any of their proposals still wait for a curator."""
+class ReviewFilter(admin.SimpleListFilter):
+    """Proposals by whether they wait for a curator (have review reasons)."""
 
-    title = "proposals to review"
+    title = "review"
     parameter_name = "review"
+    labels = ("Waiting for a curator", "Nothing in doubt")
+    waiting = ~Q(review_reasons="")
 
     def lookups(self, request, model_admin):
-        return [("waiting", "Some waiting for a curator"), ("clear", "None waiting")]
+        return [("waiting", self.labels[0]), ("clear", self.labels[1])]
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(waiting__gt=0)
+            return queryset.filter(self.waiting)
         if self.value() == "clear":
-            return queryset.filter(waiting=0)
+            return queryset.exclude(self.waiting)
         return queryset
+
+
+class WaitingFilter(ReviewFilter):
+    """Documents by whether any of their proposals wait for a curator (annotated by
+    with_waiting_count)."""
+
+    title = "proposals to review"
+    labels = ("Some waiting for a curator", "None waiting")
+    waiting = Q(waiting__gt=0)
 
 
 # Enough of a document's text to check what was read; all of it can be megabytes.
@@ -262,9 +279,8 @@ class DocumentAdmin(admin.ModelAdmin):
         reading's, and stays "Needs review" after curators have been through them."""
         if not document.waiting:
             return 0
-        url = reverse("admin:proposals_proposal_changelist")
-        query = f"?document__id__exact={document.pk}&review=waiting"
-        return format_html('<a href="{}{}">{}</a>', url, query, document.waiting)
+        url = document_proposals_url(document, waiting=True)
+        return format_html('<a href="{}">{}</a>', url, document.waiting)
 
     @admin.display(description="File")
     def original(self, document):
@@ -455,21 +471,6 @@ class ProposalAdminForm(forms.ModelForm):
         if problem:
             raise forms.ValidationError({"published": problem})
         return cleaned
-
-
-class ReviewFilter(admin.SimpleListFilter):
-    title = "review"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("waiting", "Waiting for a curator"), ("clear", "Nothing in doubt")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.exclude(review_reasons="")
-        if self.value() == "clear":
-            return queryset.filter(review_reasons="")
-        return queryset
 
 
 @admin.register(Proposal)
