@@ -462,8 +462,9 @@ def private_word_parts(source: zipfile.ZipFile) -> set[str]:
 def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]:
     """The parts that `part` (a name in lower case; "" for the package) has
     relationships to, each with the relationship's type."""
-    folder, name = posixpath.split(part)
-    relationships = posixpath.join(folder, "_rels", f"{name}.rels")
+    folder, base = posixpath.split(part)
+    relationships = posixpath.join(folder, "_rels", f"{base}.rels")
+    # As stored: a package compares names without case.
     stored = {name.lower(): name for name in source.namelist()}.get(relationships)
     if stored is None:
         return []
