@@ -645,7 +645,7 @@ def test_ingesting_costs_the_same_queries_for_3_proposals_as_for_30(receive, top
 
 
 def test_docx_public_copy_drops_tracked_change_authors():
-    from proposals.ingest.public_copy import docx_without_metadata
+    from proposals.ingest.public_copy.docx import docx_without_metadata
 
     data = docx_bytes(REVISION_27)
     source = zipfile.ZipFile(io.BytesIO(data))

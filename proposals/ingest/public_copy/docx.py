@@ -1,0 +1,184 @@
+"""Word documents (DOCX): the package's parts without their authors, comments,
+editing sessions and links to the files of whoever had it."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from urllib.parse import unquote
+
+from .addresses import is_web_address
+
+EMPTY_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"/>'
+)
+EMPTY_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+    'properties"/>'
+)
+PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
+# A Word comment's text: notes between those who had the file ("Jane: ask Ghana first")
+# are not the document. Each comment stays, empty, so that the text still opens.
+WORD_COMMENT = re.compile(rb"(<w:comment\b[^>]*?)(?:/>|>.*?</w:comment>)", re.DOTALL)
+# Editing session ids: Word gives each session one, and marks what it changed with it
+# (w:rsidR="00A1B2C3", a style's <w:rsid w:val="00A1B2C3"/>), so that they link a file
+# to others edited on the same machine.
+EDITING_SESSION_IDS = re.compile(
+    rb"""\s(?:\w+:)?rsid\w*\s*=\s*(?:"[^"]*"|'[^']*')|<(?:\w+:)?rsid\b[^>]*/>"""
+)
+# Identifiers and times any copy of the original shares: Word's ids of paragraphs and
+# of their text (w14:paraId="1A2B3C4D"), which a sender can make different in each
+# recipient's copy to tell later whose leaked, and the times of tracked changes.
+SHARED_MARKS = re.compile(
+    rb"""\s(?:w14:paraId|w14:textId|w:date|w16du:dateUtc)\s*=\s*(?:"[^"]*"|'[^']*')"""
+)
+# Settings that name those who had the file or their files: the template attached (its
+# path, C:\Users\jane\…\MinFin.dotm), document variables (often names, paths), a mail
+# merge's data source and query, the session ids, and the document's own id, which
+# every copy of the original shares.
+PRIVATE_SETTINGS = re.compile(
+    rb"<((?:\w+:)?)(attachedTemplate|docVars|mailMerge|rsids|docId)\b"
+    rb"""(?:"[^"]*"|'[^']*'|[^"'>/])*(?:/>|>.*?</\1\2\s*>)""",
+    re.DOTALL,
+)
+# What Word keeps beside the comments (emptied, see WORD_COMMENT), by the type of the
+# document's relationship to it: their ids, which repeat the paragraph ids of their
+# text, whether each was resolved, and their times.
+COMMENT_EXTENSIONS = (b"/commentsExtended", b"/commentsIds", b"/commentsExtensible")
+# The attached template's relationship goes with its setting; the thumbnail's with it.
+PRIVATE_RELATIONSHIPS = (b"/attachedTemplate", b"/thumbnail")
+# A package's relationships and content types: empty elements, written <x .../> or
+# <x ...></x>.
+RELATIONSHIP = re.compile(
+    rb"""<(?:\w+:)?Relationship\b(?:"[^"]*"|'[^']*'|[^"'>])*>(?:\s*</(?:\w+:)?Relationship>)?"""
+)
+CONTENT_TYPE_OVERRIDE = re.compile(
+    rb"""<(?:\w+:)?Override\b(?:"[^"]*"|'[^']*'|[^"'>])*>(?:\s*</(?:\w+:)?Override>)?"""
+)
+XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
+
+
+def docx_without_metadata(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    dropped = private_word_parts(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            if item.filename.lower() not in dropped:
+                part = public_word_part(item.filename, source.read(item), dropped)
+                copy.writestr(public_zip_entry(item.filename), part)
+    return out.getvalue()
+
+
+def public_zip_entry(name: str) -> zipfile.ZipInfo:
+    """An entry that keeps nothing of the original's but its name: not the time it was
+    saved, in the saver's local time (Word writes 1980-01-01, other tools the real one),
+    nor its extra fields (the owner's user ids, NTFS times) or comment."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
+def private_word_parts(source: zipfile.ZipFile) -> set[str]:
+    """The parts left out of the copy (their names in lower case, as a package compares
+    them): custom XML, where SharePoint keeps a document's columns (its owner, their
+    e-mail); the thumbnail, page 1 as the leaker's Word drew it, comments and tracked
+    changes included; and the comments' ids and times (COMMENT_EXTENSIONS)."""
+    names = source.namelist()
+    dropped = {name.lower() for name in names if name.lower().startswith("customxml/")}
+    package = related_parts(source, "")
+    dropped |= {part for part, kind in package if kind.endswith(b"/thumbnail")}
+    # The main part is word/document.xml as Word names it, but the package says.
+    main = next(
+        (part for part, kind in package if kind.endswith(b"/officeDocument")), "word/document.xml"
+    )
+    dropped |= {
+        part for part, kind in related_parts(source, main) if kind.endswith(COMMENT_EXTENSIONS)
+    }
+    return dropped
+
+
+def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]:
+    """The parts that `part` (a name in lower case; "" for the package) has
+    relationships to, each with the relationship's type."""
+    folder, base = posixpath.split(part)
+    relationships = posixpath.join(folder, "_rels", f"{base}.rels")
+    # As stored: a package compares names without case.
+    stored = {name.lower(): name for name in source.namelist()}.get(relationships)
+    if stored is None:
+        return []
+    return [
+        (
+            part_name(folder, xml_attribute(relationship[0], b"Target")),
+            xml_attribute(relationship[0], b"Type"),
+        )
+        for relationship in RELATIONSHIP.finditer(source.read(stored))
+    ]
+
+
+def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
+    if name == "docProps/core.xml":
+        return EMPTY_CORE
+    if name == "docProps/app.xml":
+        return EMPTY_APP
+    if name == "docProps/custom.xml":
+        return EMPTY_APP.replace("extended-properties", "custom-properties")
+    if name.endswith(".rels"):
+        return public_relationships(name, part, dropped)
+    if name == "[Content_Types].xml":
+        # A dropped part's content type goes with it: the package stays consistent.
+        return CONTENT_TYPE_OVERRIDE.sub(
+            lambda override: (
+                b""
+                if part_name("", xml_attribute(override[0], b"PartName")) in dropped
+                else override[0]
+            ),
+            part,
+        )
+    if name.startswith("word/") and name.endswith(".xml"):
+        # Tracked changes and comments carry their authors' names and initials.
+        part = PERSON_ATTRIBUTES.sub(rb'\1=""', part)
+        part = EDITING_SESSION_IDS.sub(b"", part)
+        part = SHARED_MARKS.sub(b"", part)
+        if name == "word/comments.xml":
+            part = WORD_COMMENT.sub(rb"\1><w:p/></w:comment>", part)
+        if name == "word/settings.xml":
+            part = PRIVATE_SETTINGS.sub(b"", part)
+    return part
+
+
+def public_relationships(name: str, part: bytes, dropped: set[str]) -> bytes:
+    # "word/_rels/document.xml.rels" holds the relationships of "word/document.xml":
+    # its targets are relative to "word".
+    folder = posixpath.dirname(posixpath.dirname(name))
+
+    def public(match: re.Match[bytes]) -> bytes:
+        relationship = match[0]
+        target = xml_attribute(relationship, b"Target")
+        if xml_attribute(relationship, b"Type").endswith(PRIVATE_RELATIONSHIPS):
+            return b""
+        if xml_attribute(relationship, b"TargetMode") == b"External":
+            if is_web_address(target.decode("utf-8", "replace")):
+                return relationship
+            # Replaced, not removed: a hyperlink or a linked picture points to it by id.
+            return XML_TARGET.sub(rb'\1"about:blank"', relationship)
+        return b"" if part_name(folder, target) in dropped else relationship
+
+    return RELATIONSHIP.sub(public, part)
+
+
+def xml_attribute(element: bytes, name: bytes) -> bytes:
+    found = re.search(rb"\s%s\s*=\s*(?:\"([^\"]*)\"|'([^']*)')" % name, element)
+    return (found[1] or found[2] or b"") if found else b""
+
+
+def part_name(folder: str, target: bytes) -> str:
+    """The name of the part a relationship's target names, as the ZIP names it."""
+    path = unquote(target.decode("utf-8", "replace"))
+    path = path[1:] if path.startswith("/") else posixpath.join(folder, path)
+    return posixpath.normpath(path).lower()

@@ -1,0 +1,95 @@
+"""Web pages, Word's "Save as Web Page" among them: without the document's properties,
+comments, change authors and references to the files of whoever had it."""
+
+from __future__ import annotations
+
+import re
+
+from ..detect import html_encoding
+from .addresses import is_web_address
+
+# Word's "Save as Web Page" keeps the document's properties (author, company) in XML
+# inside conditional comments, a tracked change's author in cite="mailto:…", and a
+# formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
+# A comment or an XML island that is never closed runs to the end of the page (see below).
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+WORD_STYLE = re.compile(
+    r"""mso-[\w-]+\s*:(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^;"'}>])*;?""", re.IGNORECASE
+)
+# Word's comments: their authors, and their text, are part of the page, which nothing
+# here can take apart reliably.
+WORD_COMMENTS = re.compile(r"mso-(?:comment-|element:\s*comment)", re.IGNORECASE)
+# The patterns below take a tag, a quoted value or an element that is never closed to
+# run to the end of the page, as a browser does: one that failed instead would be tried
+# again from every "<" after it, hours on a hostile page of unclosed tags.
+# Word writes the document's Title property into the page's title: often a file name.
+HTML_TITLE = re.compile(r"(<title\b[^>]*(?:>|\Z))(.*?)(</title\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+TAG_BODY = r"""(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^"'>])*(?:>|\Z)"""
+HTML_TAG = re.compile(r"<[a-z][\w:.-]*" + TAG_BODY, re.IGNORECASE)
+HTML_LINK = re.compile(r"<link\b" + TAG_BODY, re.IGNORECASE)
+HTML_STYLE_ELEMENT = re.compile(r"<style\b.*?(?:</style\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+# The attributes that point to another file. In a page Word saved, those that are not
+# web addresses point into its folder of supporting files, named after the original
+# ("Kenya draft for J.Leaker_files", or "-Dateien", "_fichiers" in other languages), or
+# elsewhere on the leaker's disk (file:///C:/Users/jleaker/…, \\server\share). The
+# public copy is served alone: none of them could be followed anyway.
+HTML_REFERENCE = re.compile(
+    r"""\s(?:[\w-]+:)?(?:href|src|lowsrc|background|longdesc|data|codebase|action|poster)"""
+    r"""\s*=\s*(?:"([^"]*)(?:"|\Z)|'([^']*)(?:'|\Z)|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
+HTML_META = re.compile(r"<meta\b" + TAG_BODY, re.IGNORECASE)
+# A <meta> whose name (or property, item property) has one of these in it: author,
+# author_email, DC.creator, citation_author, twitter:creator, article:author,
+# last-saved-by. (The name's start is bounded: an unclosed tag can be the rest of the page.)
+IDENTIFYING_META_NAME = re.compile(
+    r"""\b(?:name|property|itemprop)\s*=\s*["']?[^"'\s>]{0,40}?"""
+    r"(?:author|creator|generator|publisher|owner|copyright|company|modified-by|saved-by|"
+    r"originator)",
+    re.IGNORECASE,
+)
+CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"\s*\)|'([^']*)'\s*\)|([^)]*)(?:\)|\Z))""", re.IGNORECASE
+)
+
+
+def html_without_metadata(data: bytes) -> bytes | None:
+    # Decoded first: in UTF-16 the tags are not the bytes the patterns look for. The copy
+    # keeps the original's encoding, which its own <meta charset> may state.
+    encoding = html_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if WORD_COMMENTS.search(text):
+        return None
+    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
+        text = pattern.sub("", text)
+    text = HTML_META.sub(
+        lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
+    )
+    text = HTML_TITLE.sub(r"\1\3", text)
+    text = HTML_LINK.sub(lambda link: link[0] if has_public_reference(link[0]) else "", text)
+    text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
+    text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
+    return text.encode(encoding)
+
+
+def has_public_reference(link: str) -> bool:
+    found = HTML_REFERENCE.search(link)
+    return found is not None and is_public_reference(found)
+
+
+def without_private_references(markup: str) -> str:
+    """The tag or style sheet without the references that are not public: an attribute
+    goes (an <img> keeps its alt text), a CSS url() becomes none."""
+    markup = CSS_URL.sub(lambda url: url[0] if is_public_reference(url) else "none", markup)
+    return HTML_REFERENCE.sub(lambda found: found[0] if is_public_reference(found) else "", markup)
+
+
+def is_public_reference(found: re.Match[str]) -> bool:
+    """A place on this page, a web address, or data the page holds itself."""
+    value = (found[1] or found[2] or found[3] or "").strip()
+    return value.startswith("#") or is_web_address(value) or value.lower().startswith("data:")
