@@ -12,7 +12,13 @@ from .addresses import is_web_address
 # inside conditional comments, a tracked change's author in cite="mailto:…", and a
 # formatting change's author in a style ('mso-prop-change:"Jane Insider" 20121102T1000').
 # A comment or an XML island that is never closed runs to the end of the page (see below).
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# A script, too, can hold anything, and nothing here reads it: a page saved from
+# SharePoint keeps its reader's login and e-mail in one (_spPageContextInfo), JSON-LD
+# names the author. Comments and scripts go in one pass, so that whichever starts first
+# holds the other, as in a browser: "<!--" in a script starts no comment.
+HTML_COMMENT_OR_SCRIPT = re.compile(
+    r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script\s*>|\Z)", re.IGNORECASE | re.DOTALL
+)
 XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 WORD_STYLE = re.compile(
@@ -29,6 +35,10 @@ HTML_TITLE = re.compile(r"(<title\b[^>]*(?:>|\Z))(.*?)(</title\s*>|\Z)", re.IGNO
 TAG_BODY = r"""(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^"'>])*(?:>|\Z)"""
 HTML_TAG = re.compile(r"<[a-z][\w:.-]*" + TAG_BODY, re.IGNORECASE)
 HTML_LINK = re.compile(r"<link\b" + TAG_BODY, re.IGNORECASE)
+# A <link> to a person: its author, the site's publisher, the owner's own page (rel=me).
+PERSONAL_LINK = re.compile(
+    r"""\srel\s*=\s*["']?[^"'>]{0,80}?\b(?:author|me|publisher)\b""", re.IGNORECASE
+)
 HTML_STYLE_ELEMENT = re.compile(r"<style\b.*?(?:</style\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 # The attributes that point to another file. In a page Word saved, those that are not
 # web addresses point into its folder of supporting files, named after the original
@@ -65,16 +75,21 @@ def html_without_metadata(data: bytes) -> bytes | None:
         return None
     if WORD_COMMENTS.search(text):
         return None
-    for pattern in (HTML_COMMENT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
+    for pattern in (HTML_COMMENT_OR_SCRIPT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
         text = pattern.sub("", text)
     text = HTML_META.sub(
         lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
     )
     text = HTML_TITLE.sub(r"\1\3", text)
-    text = HTML_LINK.sub(lambda link: link[0] if has_public_reference(link[0]) else "", text)
+    text = HTML_LINK.sub(lambda link: link[0] if public_link(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
     text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
     return text.encode(encoding)
+
+
+def public_link(link: str) -> bool:
+    """A <link> the copy keeps: to a public place, and not to a person."""
+    return has_public_reference(link) and PERSONAL_LINK.search(link) is None
 
 
 def has_public_reference(link: str) -> bool:

@@ -681,6 +681,30 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
     assert b"<title></title>" in copy
 
 
+def test_a_web_pages_public_copy_runs_no_script_and_links_no_author():
+    # A page saved from SharePoint or an intranet carries its reader in a script
+    # (_spPageContextInfo: login, e-mail); JSON-LD names the author; <link rel=author>
+    # and rel=me point to a person.
+    page = (
+        b"<html><head><script>var _spPageContextInfo = {userLoginName: 'i:0#.w|minfin\\jleaker',"
+        b" userEmail: 'jane.leaker@minfin.example'};</script>"
+        b'<script type="application/ld+json">{"author": {"name": "Jane Leaker"}}</script>'
+        b'<link rel="author" href="https://intranet.minfin.example/people/jleaker">'
+        b"<link rel=me href=https://social.example/@jleaker>"
+        b"<LINK REL='Publisher Author' HREF='https://minfin.example/jane'>"
+        b'<link rel=stylesheet href="https://www.itu.int/style.css">'
+        b"<SCRIPT src=https://minfin.example/track.js?u=jleaker></SCRIPT>"
+        b"</head><body><p>MOD\tPRG/29/1</p><script>document.write('Jane')"
+    )
+    copy = public_copy(page, "html")
+    for trace in (b"leaker", b"Leaker", b"Jane", b"<script", b"<SCRIPT"):
+        assert trace not in copy
+    assert copy == (
+        b'<html><head><link rel=stylesheet href="https://www.itu.int/style.css">'
+        b"</head><body><p>MOD\tPRG/29/1</p>"
+    )
+
+
 @pytest.mark.parametrize(
     ("page", "kept"),
     [
@@ -688,6 +712,11 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
         # from every unclosed start; run to the end of the page, they take milliseconds.
         (b"<p>Text.</p>" + b"<!--" * 100_000, b"<p>Text.</p>"),
         (b"<p>Text.</p>" + b"<xml>" * 100_000, b"<p>Text.</p>"),
+        (b"<p>Text.</p>" + b"<script>" * 100_000, b"<p>Text.</p>"),
+        (b"<p>Text.</p>" + b"<link rel=author href=https://x/j " * 20_000, b"<p>Text.</p>"),
+        # Whichever of a comment and a script starts first holds the other.
+        (b'<script>var a = "<!--";</script><p>Kept.</p>', b"<p>Kept.</p>"),
+        (b"<!-- <script> --><p>Kept.</p><script>x</script>", b"<p>Kept.</p>"),
         (b"<p>Text.</p>" + b"<meta name=author content=Jane" * 20_000, b"<p>Text.</p>"),
         # Names that start with an identifying one go too.
         (b'<meta name="author_email" content="jane@x"><meta name=companyName content=M>', b""),
@@ -701,6 +730,10 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
     ids=[
         "comments",
         "xml-islands",
+        "scripts",
+        "author-links",
+        "comment-in-script",
+        "script-in-comment",
         "author-metas",
         "author-meta-prefixes",
         "author-metas-named-so",
