@@ -103,6 +103,13 @@ class Proposal(models.Model):
     review_reasons = models.TextField(
         blank=True, help_text="What a curator should check; empty when nothing is in doubt."
     )
+    reading = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A fingerprint of what its document's file said of it when last read: a "
+        "curator who has reviewed that reading is not asked about it again.",
+    )
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

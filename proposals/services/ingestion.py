@@ -56,7 +56,7 @@ from ..ingest.parse import (
 )
 from ..ingest.public_copy import public_copy
 from ..models import Conference, Document, DocumentIntake, IngestRun, Proposal, Provision, Topic
-from .history import by_curators, pipeline_history_write
+from .history import curator_reviews, pipeline_history_write
 from .proposals import (
     base_number,
     differs,
@@ -1002,9 +1002,16 @@ def save_proposals(
     for row in [*current.values(), *(row for rows in variants.values() for row in rows)]:
         if row.document is not None:
             row.document = shared.setdefault(row.document_id, row.document)
-    curated = edited_by_curators([*own.values(), *current.values()])
-    left_by_later = left_out_by_later_revision(document, numbers)
-    withdrawn = {number for number, _ in left_by_later}
+    reviews = curator_reviews([*own.values(), *current.values()], note=LEFT_OUT_LOGGED)
+    curated = reviews.edited
+    # Less those a curator has already decided on, by removing the note.
+    left_by_later = [
+        (number, later)
+        for number, later in left_out_by_later_revision(document, numbers)
+        if number not in own or own[number].pk not in reviews.noted_and_reviewed
+    ]
+    withdrawn = dict(left_by_later)
+    noting: dict[str, Document] = {}  # the proposals this reading notes as left out
     deleted = deleted_by_curators(document, numbers)
     renumbered = renumbered_by_curators(document, numbers)
     new, found, revisions, earlier = [], [], [], []
@@ -1037,6 +1044,7 @@ def save_proposals(
             review.append(f"{item.number}: {'; '.join(problems)}")
             continue
         score = confidence(problems)
+        reading = reading_of(item, provision, proposers, stated, problems)
         # Publication waits for a curator whenever anything is in doubt.
         publish = score >= REVIEW_THRESHOLD
         # A later revision leaves it out: not a doubt about the reading, so publication is
@@ -1066,6 +1074,7 @@ def save_proposals(
             "page": item.page,
             "parse_confidence": score,
             "review_reasons": review_reasons(problems, left_out_later),
+            "reading": reading,
             "published": publish,
             # A record that already has a source (typed in, or from metadata) keeps it;
             # its document and page say where this file put it.
@@ -1073,6 +1082,23 @@ def save_proposals(
             if proposal
             else f"{document.conference.slug} {document.symbol}, page {item.page}",
         }
+        existing = proposal if placement in (OWN, SOURCED) else None
+        if left_out_later and not (existing and LEFT_OUT_NOTE in existing.review_reasons):
+            noting[item.number] = withdrawn[item.number]
+        if (
+            placement == OWN
+            and proposal.pk in reviews.reviewed
+            and proposal.reading == reading
+            and item.number not in noting
+        ):
+            # A curator has looked at the row since the pipeline last changed it, and the
+            # file reads as it did then: its doubts were theirs to settle, and are not
+            # raised again (whatever they cleared stays cleared).
+            found.append((proposal, placement_only(facts, proposal.review_reasons)))
+            if proposal.review_reasons:
+                to_review += 1
+                review.append(f"{item.number}: {proposal.review_reasons}")
+            continue
         if placement == REVISED:
             # Published only when the old version was and nothing about the new is in doubt.
             published = proposal.published and publish
@@ -1126,6 +1152,13 @@ def save_proposals(
             (row, ADDITION, f"Read from {document}: a new version of {old.document.symbol}'s.")
         )
         history.append((old, CHANGE, f"Superseded by the version in {document}."))
+    # After what each reading says of the row: a curator who removes the note later has
+    # decided (see curator_reviews).
+    history += [
+        (row, CHANGE, f"{noting[row.number]} {LEFT_OUT_LOGGED}")
+        for row, _, _ in list(history)
+        if row.number in noting and row.document_id == document.pk
+    ]
     # A version superseded now is no longer in question as left out (no query if none was).
     noted = [old for old, _ in revisions if LEFT_OUT_NOTE in old.review_reasons]
     for old in noted:
@@ -1141,10 +1174,9 @@ def save_proposals(
             history.append((row, ADDITION, message))
     # Only the rows written: re-ingesting an unchanged document indexes nothing again.
     search.index_proposals(Proposal.objects.filter(pk__in=written))
-    left = left_out_of_revision(document)
+    left = still_in_question(left_out_of_revision(document))
     history += [
-        (proposal, CHANGE, f"{document} leaves it out: noted for a curator.")
-        for proposal in note_left_out(left)
+        (proposal, CHANGE, f"{document} {LEFT_OUT_LOGGED}") for proposal in note_left_out(left)
     ]
     pipeline_history_write(history)
     review += left_out(left, left_by_later)
@@ -1198,6 +1230,21 @@ def one_version_each(parsed: list[ParsedProposal]) -> tuple[list[ParsedProposal]
 LEFT_OUT_NOTE = (
     "a revision of its document leaves it out: a curator decides whether it was withdrawn"
 )
+
+
+# The end of the pipeline's history entry when it adds LEFT_OUT_NOTE to a proposal.
+LEFT_OUT_LOGGED = "leaves it out: noted for a curator."
+
+
+def still_in_question(left: list[Proposal]) -> list[Proposal]:
+    """Of these proposals a revision leaves out, those a curator has not decided on: one
+    the note was on and a curator removed it from stays decided. One query, none when
+    all still have the note."""
+    decided = curator_reviews(
+        [proposal for proposal in left if LEFT_OUT_NOTE not in proposal.review_reasons],
+        note=LEFT_OUT_LOGGED,
+    ).noted_and_reviewed
+    return [proposal for proposal in left if proposal.pk not in decided]
 
 
 def review_reasons(problems: list[str], left_out: bool) -> str:
@@ -1308,10 +1355,34 @@ def left_out_by_later_revision(
 CONTENT_FIELDS = ("action", "provision", "text", "reasons", "proposers_as_stated")
 
 
+def reading_of(
+    item: ParsedProposal,
+    provision: Provision | None,
+    proposers: list,
+    stated: str,
+    problems: list[str],
+) -> str:
+    """A fingerprint of what the file says of a proposal, as linked, and of what in it is
+    in doubt: the same whenever the same file is read the same way."""
+    said = [
+        item.number,
+        item.action,
+        item.text,
+        item.reasons,
+        item.page,
+        # By number: a provision first proposed here is saved after the reading.
+        [provision.instrument_id, provision.number] if provision else None,
+        [sponsorship_key(proposer) for proposer in proposers],
+        stated,
+        problems,
+    ]
+    return hashlib.sha256(json.dumps(said).encode()).hexdigest()
+
+
 def placement_only(facts: dict, reasons: str) -> dict:
     """Of what a reading says about a row, only where the file puts it, how sure the
     reading is and what is in doubt (`reasons`): the row's content stays as it is."""
-    kept = ("conference", "number", "document", "page", "parse_confidence", "source")
+    kept = ("conference", "number", "document", "page", "parse_confidence", "reading", "source")
     return {**{name: facts[name] for name in kept}, "review_reasons": reasons}
 
 
@@ -1328,22 +1399,6 @@ def reads_differently(proposal: Proposal, facts: dict) -> str:
     if proposers and [sponsorship_key(p) for p in proposers] != proposer_keys(proposal):
         names.append("proposers")
     return ", ".join(names)
-
-
-def edited_by_curators(proposals: list[Proposal]) -> set[int]:
-    """Which of these proposals a curator has added or changed in the admin (its change
-    history), in one query."""
-    if not proposals:
-        return set()
-    edited = by_curators(
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Proposal),
-            # One a curator typed in counts too: it is theirs from the start.
-            action_flag__in=(ADDITION, CHANGE),
-            object_id__in=[str(proposal.pk) for proposal in proposals],
-        )
-    ).values_list("object_id", flat=True)
-    return {int(pk) for pk in edited}
 
 
 def deletion_note(document_id: int | None) -> str:

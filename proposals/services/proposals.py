@@ -66,6 +66,7 @@ def proposal_row(
     page: int | None = None,
     parse_confidence: float | None = None,
     review_reasons: str = "",
+    reading: str = "",
     published: bool = False,
     source: str,
 ) -> tuple[dict, list[Proposer], list[Topic]]:
@@ -89,6 +90,7 @@ def proposal_row(
         "page": page,
         "parse_confidence": parse_confidence,
         "review_reasons": review_reasons,
+        "reading": reading,
         "source": source,
     }
     given = {name: value for name, value in values.items() if value not in ("", None)}
@@ -420,7 +422,7 @@ def proposal_apply(
 
 
 # A proposal's fields that only curators see.
-CURATORS_ONLY = {"review_reasons", "parse_confidence"}
+CURATORS_ONLY = {"review_reasons", "parse_confidence", "reading"}
 
 
 def differs(proposal: Proposal, name: str, value) -> bool:

@@ -931,12 +931,13 @@ def test_a_run_left_running_by_a_worker_long_gone_is_sent_again(receive, setting
     assert Proposal.objects.get().number == "RUS/88/1"
 
 
-def test_ingesting_again_keeps_a_curators_correction_and_asks_for_review(
-    receive, django_user_model
+def test_ingesting_again_keeps_a_curators_correction_and_asks_about_a_new_reading(
+    receive, django_user_model, monkeypatch
 ):
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
+    from proposals.services import ingestion
     from proposals.services.ingestion import document_ingest, document_reingest
 
     document, _ = receive(docx_bytes(ORIGINAL_27))
@@ -953,11 +954,31 @@ def test_ingesting_again_keeps_a_curators_correction_and_asks_for_review(
         object_repr=str(proposal),
         action_flag=CHANGE,
     )
+    # The file reads as it did when the curator corrected it: nothing to ask them.
+    run = document_ingest(run=document_reingest(document=document))
+    assert (run.status, run.proposals_to_review) == (IngestStatus.SUCCEEDED, 0)
+    proposal.refresh_from_db()
+    assert (proposal.text, proposal.published, proposal.review_reasons) == (
+        "The corrected wording.",
+        True,
+        "",
+    )
+    # A reading that differs from that one (a better parser, say) is theirs to look at.
+    read = ingestion.parse_all
+
+    def read_otherwise(extracted):
+        parsed = read(extracted)
+        parsed[0].reasons = "Reasons read otherwise."
+        return parsed
+
+    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
     run = document_ingest(run=document_reingest(document=document))
     assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
     proposal.refresh_from_db()
     assert (proposal.text, proposal.published) == ("The corrected wording.", True)
-    assert "a curator edited it; the file reads differently: text" in proposal.review_reasons
+    assert proposal.review_reasons == (
+        "a curator edited it; the file reads differently: text, reasons"
+    )
 
 
 def test_ingesting_again_restores_what_the_file_says_where_no_curator_edited(receive):
@@ -1093,11 +1114,11 @@ def test_ingesting_again_keeps_a_co_signer_a_curator_added(receive, admin_client
     run = document_ingest(run=document_reingest(document=document))
     codes = [row.member_state.itu_code for row in proposal.sponsorships.order_by("position")]
     assert codes == ["RUS", "GHA"]
-    # The file names one proposer: a curator is asked, and the public still reads it.
-    assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
+    # The file names one proposer, as it did when the curator added the other: they
+    # are not asked again, and the public still reads it.
+    assert (run.status, run.proposals_to_review) == (IngestStatus.SUCCEEDED, 0)
     proposal.refresh_from_db()
-    assert proposal.published
-    assert "the file reads differently: proposers" in proposal.review_reasons
+    assert (proposal.published, proposal.review_reasons) == (True, "")
 
 
 def test_ingesting_again_does_not_put_back_a_topic_a_curator_removed(receive, admin_client):
@@ -1145,7 +1166,7 @@ def test_ingesting_again_keeps_a_proposal_a_curator_typed_in(receive, admin_clie
 def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receive, admin_client):
     from django.contrib.admin.models import LogEntry
 
-    from proposals.services.history import by_curators
+    from proposals.services.history import PIPELINE_USERNAME
     from proposals.services.ingestion import document_ingest, document_reingest
 
     document, _ = receive(TEXT_88)
@@ -1156,7 +1177,8 @@ def test_ingesting_again_does_not_bring_back_a_number_a_curator_corrected(receiv
     assert run.status == IngestStatus.NEEDS_REVIEW
     assert run.error == "RUS/88/1: a curator renumbered it RUS/88/11; not created again"
     # The history still reads as Django's own.
-    assert by_curators(LogEntry.objects.all()).get().get_change_message() == "Changed Number."
+    curators = LogEntry.objects.exclude(user__username=PIPELINE_USERNAME)
+    assert curators.get().get_change_message() == "Changed Number."
     history = admin_client.get(f"/admin/proposals/proposal/{misread.pk}/history/")
     assert "Changed Number." in history.content.decode()
 
@@ -1389,20 +1411,19 @@ def test_a_left_out_proposal_a_later_revision_repeats_is_no_longer_in_question(r
 
 
 def test_the_left_out_note_reads_the_same_beside_other_doubts_whichever_is_read_last(
-    receive, admin_client
+    receive,
 ):
     from proposals.services.ingestion import LEFT_OUT_NOTE
 
-    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    # Without its reasons: a doubt on the record.
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article."]
     first, _ = receive(docx_bytes(original))
     left = Proposal.objects.get(number="RUS/27/8")
-    edit_in_admin(admin_client, left, text="The second article, as a curator reads it.")
-    reingest(first)  # the file reads differently: a doubt on the record
+    doubt = left.review_reasons
+    assert doubt and LEFT_OUT_NOTE not in doubt
     receive(docx_bytes(REVISION_27))
     noted = Proposal.objects.get(pk=left.pk)
-    assert noted.review_reasons == (
-        f"a curator edited it; the file reads differently: text; {LEFT_OUT_NOTE}"
-    )
+    assert noted.review_reasons == f"{doubt}; {LEFT_OUT_NOTE}"
     # Reading the original again finds the same reasons: nothing changes, not even the
     # time the public sees.
     again = reingest(first)
@@ -1429,6 +1450,85 @@ def test_a_proposal_a_curator_added_to_a_revision_counts_as_repeated_by_it(recei
         run = reingest(document)
         assert (run.proposals_created, run.proposals_updated) == (0, 0), document
         assert Proposal.objects.get(number="RUS/27/8", document=first).review_reasons == ""
+
+
+def publish_as_reviewed(admin_client, proposal):
+    """The admin's action, as a curator runs it on the review queue."""
+    response = admin_client.post(
+        "/admin/proposals/proposal/",
+        {"action": "publish_reviewed", "_selected_action": [proposal.pk]},
+    )
+    assert response.status_code == 302
+
+
+def test_a_reading_a_curator_has_reviewed_raises_no_doubt_again(receive, admin_client, monkeypatch):
+    from proposals.services import ingestion
+
+    document, run = receive(b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n")
+    assert run.status == IngestStatus.NEEDS_REVIEW
+    proposal = Proposal.objects.get(number="XYZ/88/1")
+    publish_as_reviewed(admin_client, proposal)
+    # The same file, read the same way: the queue a curator worked through stays empty.
+    for _ in range(2):
+        again = reingest(document)
+        assert (again.status, again.proposals_to_review, again.error) == (
+            IngestStatus.SUCCEEDED,
+            0,
+            "",
+        )
+        assert Proposal.objects.filter(pk=proposal.pk, review_reasons="", published=True).exists()
+
+    # A reading that differs from the one reviewed is a curator's to look at again.
+    read = ingestion.parse_all
+
+    def read_otherwise(extracted):
+        parsed = read(extracted)
+        parsed[0].text = "Some other text."
+        return parsed
+
+    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
+    changed = reingest(document)
+    assert changed.status == IngestStatus.NEEDS_REVIEW
+    reasons = Proposal.objects.get(pk=proposal.pk).review_reasons
+    assert "unknown prefix 'XYZ'" in reasons and "published text is kept" in reasons
+
+
+@pytest.mark.parametrize("revision_first", [False, True], ids=["revision-last", "revision-first"])
+def test_a_left_out_note_a_curator_removed_stays_removed(receive, admin_client, revision_first):
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    files = [docx_bytes(REVISION_27), docx_bytes(original)]
+    revision, _ = receive(files[0 if revision_first else 1])
+    first, _ = receive(files[1 if revision_first else 0])
+    if not revision_first:
+        revision, first = first, revision
+    left = Proposal.objects.get(number="RUS/27/8")
+    assert left.review_reasons == LEFT_OUT_NOTE
+    # A curator decides it was not withdrawn, and removes the note.
+    edit_in_admin(admin_client, left, review_reasons="")
+    for document in (revision, first, revision, first):
+        run = reingest(document)
+        assert "RUS/27/8" not in run.error, document
+        assert Proposal.objects.get(pk=left.pk).review_reasons == "", document
+    assert Document.objects.with_waiting_count().get(pk=first.pk).waiting == 0
+
+
+def test_a_curators_edit_before_a_revision_leaves_a_proposal_out_decides_nothing(
+    receive, admin_client
+):
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    receive(docx_bytes(original))
+    left = Proposal.objects.get(number="RUS/27/8")
+    edit_in_admin(admin_client, left, text="A second article, as a curator reads it.")
+    _, run = receive(docx_bytes(REVISION_27))
+    assert "RUS/27/8: in wcit-12 Document 27 but not in this revision" in run.error
+    assert Proposal.objects.get(pk=left.pk).review_reasons == LEFT_OUT_NOTE
+    assert pipeline_history(left)[-1] == (
+        "wcit-12 Revision 1 to Document 27 leaves it out: noted for a curator."
+    )
 
 
 def test_a_version_a_revision_replaces_already_is_not_noted_as_left_out(receive):
