@@ -33,8 +33,25 @@ class Fetched:
     url: str  # after redirects
 
 
+# NAT64 prefixes: an address in them reaches the IPv4 address in its last 32 bits.
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
 def is_public_address(address: str) -> bool:
-    return ipaddress.ip_address(address).is_global
+    """A global address, and so is any IPv4 address it carries: where NAT64 or 6to4
+    routes, "64:ff9b::a9fe:a9fe" reaches 169.254.169.254."""
+    ip = ipaddress.ip_address(address)
+    return ip.is_global and all(inside.is_global for inside in carried_ipv4(ip))
+
+
+def carried_ipv4(ip) -> list[ipaddress.IPv4Address]:
+    if ip.version == 4:
+        return []
+    carried = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+    # NAT64, and the old IPv4-compatible form (::127.0.0.1).
+    if any(ip in network for network in NAT64) or int(ip) >> 32 == 0:
+        carried.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in carried if address is not None]
 
 
 def host_allowed(host: str, allowed_hosts: set[str]) -> bool:

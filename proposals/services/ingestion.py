@@ -201,8 +201,8 @@ DOCUMENT_LINK = re.compile(r"(?i)\.(?:pdf|docx?|html?|txt)(?:$|\?)")
 def readable_name(name: str) -> str:
     """A file name as text a database takes. A name that is not UTF-8 (unzipped from a
     Windows archive) reaches Python with its odd bytes escaped as lone surrogates; they
-    become replacement characters."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    become replacement characters. A NUL (a link's "%00") goes: PostgreSQL refuses it."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "")
 
 
 def sources_poll() -> dict[str, int]:
@@ -238,7 +238,8 @@ def fetch_allowed(url: str):
 
 def document_files(folder: Path) -> list[Path]:
     """The files under `folder`, in a stable order, without hidden ones (.DS_Store) or
-    those in hidden folders (.git, .Trash-1000, a sync tool's)."""
+    those in hidden folders (.git, .Trash-1000, a sync tool's). A link to a file outside
+    the folder is listed too, for file_bytes to refuse with the reason."""
     return sorted(
         path
         for path in folder.rglob("*")
@@ -258,22 +259,31 @@ def size_refusal(size: int) -> str:
     return f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)}."
 
 
-def file_bytes(path: Path) -> bytes:
-    """The bytes of a file offered from a folder, or IngestError saying why not: too
-    large (asked before reading, so such a file is never loaded) or unreadable (no
-    permission, removed since the folder was listed)."""
+def file_bytes(path: Path, folder: Path | None = None) -> bytes:
+    """The bytes of a file offered from `folder`, or IngestError saying why not: a link
+    to a file outside the folder (whoever can write to a watched folder must not publish
+    the server's files through it), too large (asked before reading, so such a file is
+    never loaded, and checked again while reading: /proc's files say they are empty), or
+    unreadable (no permission, removed since the folder was listed)."""
+    limit = settings.INGEST_MAX_BYTES
     try:
+        if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
+            raise IngestError("The file is a link to a file outside the folder.")
         if refusal := size_refusal(path.stat().st_size):
             raise IngestError(refusal)
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as problem:
         raise IngestError(f"The file cannot be read: {problem.strerror or problem}.") from problem
+    if len(data) > limit:
+        raise IngestError(size_refusal(len(data)).replace("The file is", "The file is over", 1))
+    return data
 
 
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
     for path in document_files(folder):
         try:
-            data = file_bytes(path)
+            data = file_bytes(path, folder)
         except IngestError as problem:
             # One file a poll cannot take does not keep it from the others.
             log.warning("Polling skipped %s: %s", path, problem)

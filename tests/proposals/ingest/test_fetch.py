@@ -31,6 +31,8 @@ class Handler(BaseHTTPRequestHandler):
         ),
         "/Document%2033.txt": (200, {}, DOC.replace(b"29", b"33")),
         "/r%C3%A9sum%C3%A9.txt": (200, {}, DOC.replace(b"29", b"34")),
+        "/nul.html": (200, {}, b'<a href="a%00b.txt">35</a> <a href="doc29.txt">29</a>'),
+        "/a%00b.txt": (200, {}, DOC.replace(b"29", b"35")),
     }
 
     def do_GET(self):
@@ -117,7 +119,11 @@ def test_refuses_urls_outside_the_allow_list_or_inside_the_network(url, says):
 @pytest.mark.parametrize(
     ("address", "public"),
     [("127.0.0.1", False), ("10.1.2.3", False), ("169.254.169.254", False), ("::1", False),
-     ("192.168.0.1", False), ("fd00::1", False), ("156.106.192.1", True)],
+     ("192.168.0.1", False), ("fd00::1", False), ("156.106.192.1", True),
+     # IPv6 forms of an inside IPv4 address: NAT64, 6to4, IPv4-compatible, Teredo.
+     ("64:ff9b::a9fe:a9fe", False), ("64:ff9b:1::a00:1", False), ("2002:7f00:1::1", False),
+     ("::127.0.0.1", False), ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),
+     ("2002:9c6a:c001::1", True)],
 )  # fmt: skip
 def test_only_public_addresses_pass(address, public):
     assert is_public_address(address) is public
@@ -244,19 +250,58 @@ class TestIntake:
         (tmp_path / "a.txt").write_bytes(DOC)
         # A name unzipped from a Windows archive: Résumé.txt in Latin-1.
         (tmp_path / os.fsdecode(b"R\xe9sum\xe9.txt")).write_bytes(DOC.replace(b"29", b"31"))
-        read_bytes = Path.read_bytes
+        open_path = Path.open
 
-        def unreadable_a(path):
+        def unreadable_a(path, *args, **kwargs):
             if path.name == "a.txt":  # root, as tests may run, reads past chmod 000
                 raise PermissionError(13, "Permission denied", str(path))
-            return read_bytes(path)
+            return open_path(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", unreadable_a)
+        monkeypatch.setattr(Path, "open", unreadable_a)
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
         assert sources_poll() == {"received": 1, "skipped": 0, "failed": 1}
         assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
+
+    def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(self, server, settings):
+        from proposals.models import DocumentIntake
+        from proposals.services.ingestion import sources_poll
+
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/nul.html"}
+        ]
+        assert sources_poll() == {"received": 2, "skipped": 0, "failed": 0}
+        names = DocumentIntake.objects.order_by("original_filename")
+        assert list(names.values_list("original_filename", flat=True)) == ["ab.txt", "doc29.txt"]
+
+    def test_a_folder_poll_takes_no_file_from_outside_the_folder(self, settings, tmp_path):
+        from proposals.models import DocumentIntake
+        from proposals.services.ingestion import sources_poll
+
+        (tmp_path / "outside").mkdir()
+        (tmp_path / "outside" / "secret.txt").write_bytes(DOC.replace(b"29", b"36"))
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "doc.txt").write_bytes(DOC)
+        (inbox / "report.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+        (inbox / "env.txt").symlink_to("/proc/self/environ")
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "folder": str(inbox)}
+        ]
+        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 2}
+        assert DocumentIntake.objects.get().original_filename == "doc.txt"
+
+    def test_a_file_larger_than_its_size_says_is_refused_at_the_limit(self, settings):
+        from pathlib import Path
+
+        from proposals.services.ingestion import file_bytes
+
+        # /proc's files say they are empty; reading one would take whatever it holds.
+        settings.INGEST_MAX_BYTES = 10
+        assert Path("/proc/self/environ").stat().st_size == 0
+        with pytest.raises(IngestError, match=r"is over 11\sbytes; the limit is 10\sbytes"):
+            file_bytes(Path("/proc/self/environ"))
 
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
         from proposals.models import Conference, DocumentIntake
