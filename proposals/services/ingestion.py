@@ -365,21 +365,35 @@ def runs_resume() -> int:
 def documents_delete(documents) -> int:
     """Delete these documents with their intakes and runs, and, once that is committed,
     their files: a leaked original a curator deletes (say, to protect a source) must not
-    stay on disk. Each file is its document's alone, stored under its own hash or name.
-    Proposals protect the document they were read from. Returns how many went."""
+    stay on disk. Proposals protect the document they were read from. Returns how many
+    went."""
     with transaction.atomic():
         rows = list(
             documents.select_related(None).select_for_update().only("pk", "file", "public_file")
         )
-        files = [stored for row in rows for stored in (row.file, row.public_file) if stored]
+        names = [stored.name for row in rows for stored in (row.file, row.public_file) if stored]
         _, deleted = Document.objects.filter(pk__in=[row.pk for row in rows]).delete()
-
-        def remove_files():
-            for stored in files:
-                stored.storage.delete(stored.name)
-
-        transaction.on_commit(remove_files)
+        stored_files_forget(names)
     return deleted.get(Document._meta.label, 0)
+
+
+def stored_files_forget(names: list[str]) -> None:
+    """Once the transaction is committed, delete the stored files of these names that no
+    document names any longer. A public copy is stored under its own hash, so two leaks
+    of one document that differ only in what the copy removes share theirs."""
+
+    def delete_unused():
+        used = set(
+            Document.objects.filter(Q(file__in=names) | Q(public_file__in=names)).values_list(
+                "file", "public_file"
+            )
+        )
+        used = {name for pair in used for name in pair}
+        for name in set(names) - used:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete_unused)
 
 
 def document_reingest(*, document: Document) -> IngestRun:
@@ -808,6 +822,9 @@ def make_public_copy(document: Document, data: bytes, kind: str) -> None:
     if name != current:
         Document.objects.filter(pk=document.pk).update(public_file=name)
         document.public_file = name
+        # The copy it replaces, which a less thorough cleaner made, or which can no
+        # longer be made clean: not kept on disk either.
+        stored_files_forget([current] if current else [])
 
 
 # --- Linking and saving ----------------------------------------------------------------

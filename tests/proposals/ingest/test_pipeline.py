@@ -296,6 +296,30 @@ def test_the_public_copy_of_a_leaked_docx_keeps_no_comment_text_nor_author(recei
     assert comment.text == ""
 
 
+def test_two_leaks_of_a_document_share_a_public_copy_until_both_are_deleted(
+    receive, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from proposals.services.ingestion import documents_delete
+
+    # No proposals, which would protect the documents from deletion.
+    page = b"<html><head>%s</head><body><p>Document 89-E</p><p>A note.</p></body></html>"
+    # The same document from two sources: only the author each one's copy names differs.
+    first, _ = receive(page % b'<meta name="author" content="Jane">', origin="leaked")
+    second, _ = receive(page % b'<meta name="author" content="John">', origin="leaked")
+    assert first.file.name != second.file.name
+    shared = first.public_file.name
+    assert second.public_file.name == shared
+    with django_capture_on_commit_callbacks(execute=True):
+        documents_delete(Document.objects.filter(pk=first.pk))
+    assert not default_storage.exists(first.file.name)
+    assert default_storage.exists(shared) and default_storage.exists(second.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents_delete(Document.objects.filter(pk=second.pk))
+    assert not default_storage.exists(shared)
+
+
 def test_the_public_copy_is_not_named_after_the_originals_hash(receive):
     from proposals.ingest.detect import detect_type
     from proposals.services.ingestion import document_ingest
@@ -311,7 +335,9 @@ def test_the_public_copy_is_not_named_after_the_originals_hash(receive):
     assert document.public_file.name == name
 
 
-def test_ingesting_again_replaces_a_public_copy_an_earlier_cleaner_left_identifying(receive):
+def test_ingesting_again_replaces_a_public_copy_an_earlier_cleaner_left_identifying(
+    receive, django_capture_on_commit_callbacks
+):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -328,11 +354,14 @@ def test_ingesting_again_replaces_a_public_copy_an_earlier_cleaner_left_identify
     stale = "public/00/" + "0" * 64
     default_storage.save(stale, ContentFile(page))
     Document.objects.filter(pk=document.pk).update(public_file=stale)
-    run = document_ingest(run=document_reingest(document=document))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = document_ingest(run=document_reingest(document=document))
     assert run.status == IngestStatus.SUCCEEDED, run.error
     document.refresh_from_db()
     assert document.public_file.name == clean
     assert b"Jane Insider" not in document.public_file.read()
+    # The identifying copy is not kept on disk either.
+    assert not default_storage.exists(stale)
     # A copy a curator made by hand and uploaded is theirs.
     Document.objects.filter(pk=document.pk).update(public_file="public/cleaned-by-hand.html")
     document_ingest(run=document_reingest(document=document))
