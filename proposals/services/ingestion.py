@@ -862,12 +862,20 @@ class Linker:
             g.proposal_prefix: g for g in RegionalGroup.objects.exclude(proposal_prefix="")
         }
         self.instruments = list(self.conference.instruments.all())
-        # Only the provisions this document names: an instrument has hundreds.
+        # Only the provisions this document names, and the articles of those it numbers
+        # (3A of 3A.1): an instrument has hundreds. A number alone may be a margin number.
         named = {n for i in parsed for n in (i.resolution, i.provision, i.article) if n}
-        self.provisions = {
-            (p.instrument_id, p.number): p
-            for p in Provision.objects.filter(instrument__in=self.instruments, number__in=named)
-        }
+        named |= {number.split(".")[0] for number in named if "." in number}
+        found = Provision.objects.filter(instrument__in=self.instruments).filter(
+            Q(number__in=named) | Q(margin_number__in=[n for n in named if "." not in n])
+        )
+        self.provisions, self.margins = {}, {}
+        for provision in found:
+            if provision.number in named:
+                self.provisions[(provision.instrument_id, provision.number)] = provision
+            if provision.margin_number:
+                key = (provision.instrument_id, provision.margin_number)
+                self.margins.setdefault(key, []).append(provision)
         self.new_provisions: list[Provision] = []
         # Existing provisions that gain their article: {provision pk: article}.
         self.new_articles: dict[int, Provision] = {}
@@ -911,6 +919,15 @@ class Linker:
         else:
             return None
         instruments = [i for i in self.instruments if i.kind in kinds]
+        if (
+            kinds == {InstrumentKind.REGULATIONS}
+            and item.provision
+            and "." not in item.provision
+            and item.provision != item.article
+        ):
+            # The Regulations number their provisions 1.3, 3A.1: a number alone before the
+            # text is a margin number ("3  b)  These Regulations…"), not Article 3.
+            return self.by_margin_number(item.provision, instruments, problems)
         found = [
             self.provisions[(i.pk, number)]
             for i in instruments
@@ -947,7 +964,28 @@ class Linker:
             provision.article = article
             if provision.pk is not None:
                 self.new_articles[provision.pk] = article
+        elif (
+            "." in number
+            and provision.kind == ProvisionKind.PROVISION
+            and provision.article_id is None
+            and provision.article is None
+            and (article := self.provisions.get((instrument, number.split(".")[0])))
+            and article.kind in HEADINGS
+        ):
+            # 3A.2 is in Article 3A, whether or not a heading just before it says so.
+            provision.article = article
+            if provision.pk is not None:
+                self.new_articles[provision.pk] = article
         return provision
+
+    def by_margin_number(self, margin: str, instruments: list, problems: list[str]):
+        """The one provision of these instruments with this margin number, or None with
+        the reason: which provision it is, a curator says."""
+        found = [p for i in instruments for p in self.margins.get((i.pk, margin), [])]
+        if len(found) == 1:
+            return found[0]
+        problems.append(f"margin number {margin} without a provision number: provision unknown")
+        return None
 
     def new_provision(self, instrument: int, number: str, kind: str, item: ParsedProposal):
         provision = Provision(

@@ -174,6 +174,41 @@ def test_provisions_an_instrument_lacks_are_made_proposed_and_linked_to_their_ar
     assert Proposal.objects.get(number="RUS/91/2").provision == made["9A.2"]
 
 
+def test_a_provision_under_a_heading_of_an_earlier_proposal_is_linked_to_its_article(receive, wcit):
+    text = (
+        b"Document 92-E\n"
+        b"ADD\tRUS/92/1\nARTICLE 9C\nNumbering\nReasons:\tA new article.\n"
+        b"ADD\tRUS/92/2\n31E\t9C.1\tOne.\nReasons:\tR.\n"
+        b"ADD\tRUS/92/3\n31F\t9C.2\tTwo.\nReasons:\tR.\n"
+    )
+    _, run = receive(text)
+    assert run.status == IngestStatus.SUCCEEDED, run.error
+    article = Provision.objects.get(
+        instrument=wcit.instruments.get(kind="regulations"), number="9C"
+    )
+    for number in ("RUS/92/2", "RUS/92/3"):
+        assert Proposal.objects.get(number=number).provision.article == article
+
+
+def test_a_margin_number_alone_is_not_taken_for_an_article(receive, wcit):
+    # In the ITRs, 1.1 b) has margin number 3: "3  b)  These Regulations…" is 1.1 b),
+    # not Article 3. A margin number the reference data does not know goes to review.
+    text = (
+        b"Document 93-E\nParaguay (Republic of)\n"
+        b"MOD\tPRG/93/2\n3\tb)\tThese Regulations recognize the right of Member States.\n"
+        b"Reasons:\tClarity.\n"
+        b"ADD\tPRG/93/4\n3A\tc)\tA new item.\nReasons:\tSecurity.\n"
+    )
+    _, run = receive(text)
+    known = Proposal.objects.get(number="PRG/93/2")
+    assert (known.provision.number, known.provision.margin_number) == ("1.1 b)", "3")
+    assert known.published
+    unknown = Proposal.objects.get(number="PRG/93/4")
+    assert unknown.provision is None and not unknown.published
+    assert "margin number 3A without a provision number" in unknown.review_reasons
+    assert run.status == IngestStatus.NEEDS_REVIEW
+
+
 # --- Bad input: every case ends with a reason, and the next document still goes in -----
 
 # Each case's bytes are built when its test runs, not when pytest collects the module
