@@ -59,7 +59,8 @@ CELL_START = r"(?:^|\|)[ \t]*"
 # 2012 Original: Russian"); elsewhere in a line it is running text. The language runs to
 # the end of its line or cell (in one pass: no blanks matched twice).
 ORIGINAL = re.compile(
-    rf"(?im)(?:{CELL_START}|(?<=\d{{4}})[ \t]+)Original:[ \t]*(?P<language>[^\n|]*[^\s|])"
+    rf"(?im)(?:{CELL_START}|(?<=\d{{4}})[ \t]+)Original[ \t\u00a0]?:[ \t]*"
+    r"(?P<language>[^\n|]*[^\s|])"
 )
 # The conference's acronym, in English or in the French and Spanish texts ("CMTI-12").
 CONFERENCE_KINDS = {
@@ -141,7 +142,7 @@ def source_line(text: str) -> str:
         if not title or (not title["work"] and not line.isupper()):
             continue
         # The lines above, nearest first, read only as far as needed.
-        above = (kept for i in range(index - 1, -1, -1) if (kept := lines[i].strip()))
+        above = (kept for i in range(index - 1, -1, -1) if (kept := filled_cells(lines[i])))
         last = next(above, None)
         if last is None or ORIGINAL.match(last) or DATE.search(last):
             continue  # "European Common Proposals" is the source line, not the title
@@ -153,6 +154,12 @@ def source_line(text: str) -> str:
             taken.insert(0, previous)
         return " ".join(taken)
     return ""
+
+
+def filled_cells(line: str) -> str:
+    """A line without its empty table cells: a cell merged over two columns of a web
+    page's table comes out as itself and an empty one ("Paraguay | ")."""
+    return " | ".join(cell for part in line.split("|") if (cell := part.strip()))
 
 
 def own_symbol(text: str) -> re.Match | None:

@@ -39,8 +39,9 @@ PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFE
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 
-# "Reasons:" in the English texts, "Motifs:" in the French, "Motivos:" in the Spanish.
-REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?)"
+# "Reasons:" in the English texts, "Motifs:" in the French, "Motivos:" in the Spanish,
+# "Основания:" in the Russian.
+REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?|Основания)"
 REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 # Headings in English, French and Spanish ("ARTICLE 3A", "ARTÍCULO 3A").
 # An appendix heads its provisions as an article does ("APPENDIX 1", "APPENDICE 1",

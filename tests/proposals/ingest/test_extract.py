@@ -296,6 +296,12 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
             "Fédération de Russie",
         ),
         (
+            # A web page's cell over two columns: the second comes out empty.
+            "Document 29-E\nOriginal: Spanish\nParaguay (Republic of) | \n"
+            "PROPOSALS FOR THE WORK OF THE CONFERENCE",
+            "Paraguay (Republic of)",
+        ),
+        (
             "Documento 5-S\nOriginal: inglés\nEstados Miembros de la CEPT\n"
             "PROPUESTAS COMUNES EUROPEAS PARA LOS TRABAJOS DE LA CONFERENCIA",
             "Estados Miembros de la CEPT",
@@ -312,12 +318,18 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
         "none-stated",
         "wrapped-in-a-name",
         "french",
+        "merged-cell",
         "spanish",
         "long-title",
     ],
 )
 def test_the_source_line(first_page, source):
     assert parse_header(first_page).source_line == source
+
+
+def test_the_original_language_with_french_spacing():
+    # French sets a space before a colon.
+    assert parse_header("Document 27-F\nOriginal : russe\n").language == "russe"
 
 
 WORD = docx_bytes(LINES)

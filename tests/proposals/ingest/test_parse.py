@@ -376,8 +376,10 @@ def test_a_lettered_provision_keeps_its_letter_however_it_is_spaced(line):
     assert proposal.text == "These Regulations establish general principles."
 
 
-@pytest.mark.parametrize("word", ["Reasons", "Reason", "Motifs", "Motivos", "MOTIFS"])
-def test_reasons_in_english_french_and_spanish(word):
+@pytest.mark.parametrize(
+    "word", ["Reasons", "Reason", "Motifs", "Motivos", "MOTIFS", "Основания", "ОСНОВАНИЯ"]
+)
+def test_reasons_in_english_french_spanish_and_russian(word):
     (proposal,) = parse_text([f"MOD\tF/12/1\n5\t1.3\tTexte.\n{word}:\tCoherence.\n"])
     assert (proposal.text, proposal.reasons) == ("Texte.", "Coherence.")
     (row,) = parse_table([["MOD F/12/1", "1.3", f"Texte. {word}: Coherence."]])
