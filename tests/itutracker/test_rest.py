@@ -128,9 +128,15 @@ class TestPagination:
         response = api.get(LIST, {"cursor": "a\x00"})
         assert response.status_code == 400
         assert response.json() == {
-            "detail": "Paths and query parameters must not contain NUL characters."
+            "detail": "Paths, query parameters and headers must not contain NUL characters."
         }
         assert client.get("/", {"x": "\x00"}).status_code == 400  # pages too
+
+    def test_a_nul_byte_in_a_token_or_a_cookie_is_a_400(self, api, client):
+        # Both reach a query: the token's lookup, the session's.
+        assert api.get(LIST, HTTP_AUTHORIZATION="Token abc\x00def").status_code == 400
+        client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+        assert client.get("/").status_code == 400
 
     def test_a_nul_byte_in_the_path_is_a_400(self, api, client):
         # PostgreSQL would raise on it as soon as the key reached a lookup.
