@@ -188,10 +188,11 @@ class CSVStreamMixin:
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        serializer_class = self.get_serializer_class()
-        context = self.get_serializer_context()
+        # One serializer for every row, as a list serializer has: building its fields
+        # for each row took half the time of an export.
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
         rows = (
-            serializer_class(row, context=context).data
+            serializer.to_representation(row)
             for row in queryset.iterator(chunk_size=self.csv_chunk_size)
         )
         response = StreamingHttpResponse(
