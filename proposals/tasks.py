@@ -7,7 +7,13 @@ from django.db import InterfaceError, OperationalError
 from .choices import IngestStatus
 from .exports import exports_write
 from .models import IngestRun
-from .services.ingestion import document_ingest, run_finish, runs_resume, sources_poll
+from .services.ingestion import (
+    document_ingest,
+    polled_link_receive,
+    run_finish,
+    runs_resume,
+    sources_poll,
+)
 
 
 class IngestTask(Task):
@@ -55,6 +61,18 @@ def regenerate_exports() -> list[str]:
 def poll_sources() -> dict[str, int]:
     """Receive new documents from the configured folders and index pages."""
     return sources_poll()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def fetch_polled_link(url: str, conference_slug: str, origin: str) -> str:
+    """Fetch and receive a document link that a poll found. Safe to run twice: a link
+    already received is skipped."""
+    return polled_link_receive(url=url, conference_slug=conference_slug, origin=origin)
 
 
 @shared_task

@@ -207,10 +207,11 @@ def readable_name(name: str) -> str:
 
 def sources_poll() -> dict[str, int]:
     """Receive what is new in each configured source (settings.INGEST_POLL_SOURCES): a
-    folder, or an index page whose links to documents are fetched. Bytes already known
-    and links already fetched are skipped without a new intake, so polling often is
-    cheap and adds nothing twice. One source failing does not stop the others."""
-    counts = {"received": 0, "skipped": 0, "failed": 0}
+    folder's files, or an index page's links to documents, each fetched by a task of its
+    own. Bytes already known and links already fetched are skipped without a new intake,
+    so polling often is cheap and adds nothing twice. One source failing does not stop
+    the others."""
+    counts = {"received": 0, "queued": 0, "skipped": 0, "failed": 0}
     for source in settings.INGEST_POLL_SOURCES:
         try:
             conference = Conference.objects.get(slug=source["conference"])
@@ -316,15 +317,41 @@ def poll_index(index_url: str, conference: Conference, origin: str, counts: dict
     for link in links:
         if link in known:
             counts["skipped"] += 1
-            continue
+        else:
+            link_fetch_queue(url=link, conference=conference, origin=origin)
+            counts["queued"] += 1
+
+
+def link_fetch_queue(*, url: str, conference: Conference, origin: str) -> None:
+    """Send the fetch of a link a poll found to the workers once the transaction
+    commits. Each link has a task, and so a time limit, of its own: links that hang or
+    fail cannot use up the poll's time and keep it from the links and sources after them.
+    Without a broker it runs at once, in-process."""
+    # Imported here: tasks import this module.
+    from ..tasks import fetch_polled_link
+
+    def send():
         try:
-            document_fetch(
-                conference=conference, url=link, origin=origin, channel=IntakeChannel.POLL
-            )
-            counts["received"] += 1
-        except IngestError as problem:
-            log.warning("Polling skipped %s: %s", link, problem)
-            counts["failed"] += 1
+            fetch_polled_link.delay(url, conference.slug, origin)
+        except BrokerUnavailable as problem:  # the next poll queues it again
+            log.warning("Could not queue the fetch of %s: %s", url, problem)
+
+    transaction.on_commit(send)
+
+
+def polled_link_receive(*, url: str, conference_slug: str, origin: str) -> str:
+    """Fetch and receive a link a poll found, unless it was received since it was
+    queued (two polls can queue it). A link that cannot be fetched or is refused is
+    logged, not raised: fetching it again gives the same answer, until the next poll."""
+    if DocumentIntake.objects.filter(source_url=url).exists():
+        return "skipped"
+    try:
+        conference = Conference.objects.get(slug=conference_slug)
+        document_fetch(conference=conference, url=url, origin=origin, channel=IntakeChannel.POLL)
+    except (IngestError, Conference.DoesNotExist) as problem:
+        log.warning("Polling skipped %s: %s", url, problem)
+        return "failed"
+    return "received"
 
 
 def run_ingest_after_commit(run: IngestRun) -> None:

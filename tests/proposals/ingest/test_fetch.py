@@ -32,6 +32,7 @@ class Handler(BaseHTTPRequestHandler):
         "/Document%2033.txt": (200, {}, DOC.replace(b"29", b"33")),
         "/r%C3%A9sum%C3%A9.txt": (200, {}, DOC.replace(b"29", b"34")),
         "/nul.html": (200, {}, b'<a href="a%00b.txt">35</a> <a href="doc29.txt">29</a>'),
+        "/hanging.html": (200, {}, b'<a href="drip-headers.txt">hangs</a> <a href="x.pdf">404</a>'),
         "/a%00b.txt": (200, {}, DOC.replace(b"29", b"35")),
     }
 
@@ -181,7 +182,7 @@ class TestIntake:
         assert (intake.channel, intake.source_url) == ("url", f"{server}/doc29.txt")
 
     def test_polling_an_index_page_and_a_folder_adds_nothing_twice(
-        self, server, settings, tmp_path
+        self, server, settings, tmp_path, django_capture_on_commit_callbacks
     ):
         from proposals.models import DocumentIntake
         from proposals.services.ingestion import sources_poll
@@ -193,8 +194,11 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "inbox")},
             {"conference": "no-such", "origin": "leaked", "folder": str(tmp_path)},
         ]
-        assert sources_poll() == {"received": 2, "skipped": 0, "failed": 1}
-        assert sources_poll() == {"received": 0, "skipped": 2, "failed": 1}
+        # The folder's file is received, the page's link queued (and fetched in-process).
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == {"received": 1, "queued": 1, "skipped": 0, "failed": 1}
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == {"received": 0, "queued": 0, "skipped": 2, "failed": 1}
         assert DocumentIntake.objects.count() == 2
 
     def test_links_with_spaces_or_accents_are_fetched(
@@ -207,7 +211,7 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/accents.html"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 2, "skipped": 0, "failed": 0}
+            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
         assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/33/1", "PRG/34/1"}
 
     def test_a_source_with_a_wrong_origin_fails_alone_and_stores_nothing(self, settings, tmp_path):
@@ -223,7 +227,7 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "Leaked", "folder": str(tmp_path / "a")},
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "b")},
         ]
-        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 1}
+        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 1}
         assert Document.objects.count() == 1
         assert len(list(Path(settings.MEDIA_ROOT).glob("documents/*/*"))) == 1
 
@@ -236,7 +240,7 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 0}
+        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 0}
 
     def test_a_folder_poll_goes_past_an_unreadable_file_and_takes_a_name_not_in_utf8(
         self, settings, tmp_path, monkeypatch
@@ -261,17 +265,20 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 1}
+        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 1}
         assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
 
-    def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(self, server, settings):
+    def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(
+        self, server, settings, django_capture_on_commit_callbacks
+    ):
         from proposals.models import DocumentIntake
         from proposals.services.ingestion import sources_poll
 
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/nul.html"}
         ]
-        assert sources_poll() == {"received": 2, "skipped": 0, "failed": 0}
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
         names = DocumentIntake.objects.order_by("original_filename")
         assert list(names.values_list("original_filename", flat=True)) == ["ab.txt", "doc29.txt"]
 
@@ -289,7 +296,7 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "folder": str(inbox)}
         ]
-        assert sources_poll() == {"received": 1, "skipped": 0, "failed": 2}
+        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 2}
         assert DocumentIntake.objects.get().original_filename == "doc.txt"
 
     def test_a_file_larger_than_its_size_says_is_refused_at_the_limit(self, settings):
@@ -302,6 +309,32 @@ class TestIntake:
         assert Path("/proc/self/environ").stat().st_size == 0
         with pytest.raises(IngestError, match=r"is over 11\sbytes; the limit is 10\sbytes"):
             file_bytes(Path("/proc/self/environ"))
+
+    def test_a_poll_queues_each_link_and_fetches_none_itself(
+        self, server, settings, django_capture_on_commit_callbacks
+    ):
+        from proposals.models import DocumentIntake
+        from proposals.services.ingestion import polled_link_receive, sources_poll
+
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/hanging.html"},
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/index.html"},
+        ]
+        Handler.hosts.clear()
+        # A link that never answers is fetched by a task of its own, with its own time
+        # limit: the poll reads the pages and goes on to the next source.
+        with django_capture_on_commit_callbacks() as sends:
+            assert sources_poll() == {"received": 0, "queued": 3, "skipped": 0, "failed": 0}
+        assert len(Handler.hosts) == 2 and len(sends) == 3  # the two pages, no link
+        settings.INGEST_FETCH_TIMEOUT_SECONDS = 1
+        with django_capture_on_commit_callbacks(execute=True):
+            for send in sends:
+                send()
+        assert DocumentIntake.objects.get().source_url == f"{server}/doc29.txt"
+        # Queued twice by two polls, a link is received once.
+        again = {"url": f"{server}/doc29.txt", "conference_slug": "wcit-12", "origin": "official"}
+        assert polled_link_receive(**again) == "skipped"
+        assert DocumentIntake.objects.count() == 1
 
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
         from proposals.models import Conference, DocumentIntake
