@@ -80,7 +80,8 @@ RESOLUTION = re.compile(
     rf"(?im)^[ \t\u00a0]*(?:(?:\(MOD\)|ADD|SUP|MOD|NOC)\*?{BLANKS})?"
     rf"(?:(?:DRAFT|PROJET{BLANKS}DE|PROYECTO{BLANKS}DE){BLANKS})?(?:(?:NEW|NOUVELLE|NUEVA){BLANKS})?"
     rf"(?:RESOLUTION|RÉSOLUTION|RESOLUCIÓN|RESOLUCION){BLANKS}"
-    r"(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
+    # "RESOLUTION No. 2", as the 1988 Final Acts number them.
+    rf"(?:No\.?[ \t\u00a0]*)?(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
 )
 # "5  1.3  These Regulations…", "31A  3A.1  Internet governance…", "1.3  text…"
 # A lettered one ("1.1 a)") may have its letter a tab away, as Word sets it.
@@ -96,6 +97,8 @@ PLAIN_NUMBER = re.compile(
     # not the first digits of a frequency band ("1 300-1 350 MHz")
     r"(?![ \t\u00a0]\d{3}(?!\d))"
 )
+# A table cell holding a margin number alone ("31A").
+MARGIN_ALONE = re.compile(r"^\d+[A-Z]?$")
 # In a table cell "Reasons:" may follow the text on the same line.
 REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
@@ -336,7 +339,9 @@ def tidy(text: str) -> str:
     ]
     # "______________" ends every ITU document.
     joined = "\n\n".join(p for p in paragraphs if p and not END_RULE.fullmatch(p))
-    return "\n".join(line.strip() for line in joined.split("\n"))
+    # ...also where no blank line sets it apart, as in a Word document's paragraphs.
+    lines = [line.strip() for line in joined.split("\n")]
+    return "\n".join(line for line in lines if not END_RULE.fullmatch(line)).strip("\n")
 
 
 # A header cell's role from its words, the first that matches: "Current text (1988)" is
@@ -436,12 +441,13 @@ def read_cells(
     read already (the number and the action)."""
     used = set(used) | {roles[role] for role in NOT_THE_PROPOSALS if role in roles}
     by_role = roles.get("provision")
+    numbered = [i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)]
     provision_at = (
         by_role
         if by_role is not None and by_role not in used and WHOLE_PROVISION.match(cells[by_role])
-        else next(
-            (i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)), None
-        )
+        # Without a header, "5 | 1.3 | MOD ARB/25/1": the numbered provision, not the
+        # margin number before it.
+        else next((i for i in numbered if "." in cells[i]), numbered[0] if numbered else None)
     )
     # A resolution in the provision column, where no provision number is.
     resolution_at = (
@@ -454,6 +460,10 @@ def read_cells(
         proposal.provision = one_line(found["provision"])
         proposal.instrument = (found["instrument"] or "").upper()
         used.add(provision_at)
+        margin_at = next((i for i in numbered if MARGIN_ALONE.match(cells[i])), None)
+        if "." in proposal.provision and margin_at is not None and margin_at != provision_at:
+            proposal.margin_number = cells[margin_at]
+            used.add(margin_at)
     elif resolution_at is not None:
         found = RESOLUTION.match(cells[resolution_at])
         proposal.resolution, proposal.resolution_title = found["resolution"], found["rest"].strip()
@@ -466,13 +476,17 @@ def read_cells(
         proposal.reasons = tidy(cells[reasons_at])
         used.add(reasons_at)
     rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
+    # "MOD ARB/25/1" and the text in one cell.
+    after_number = cells[number_at][list(NUMBER_ALONE.finditer(cells[number_at]))[-1].end() :]
+    if len(after_number.split()) >= 3:
+        rest.append((number_at, after_number.strip()))
     if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
         proposal.proposers_as_stated = cells[roles["proposers"]]
         rest = [(i, c) for i, c in rest if i != roles["proposers"]]
     if rest:
         by_role = roles.get("text")
         text_at, text = (
-            (by_role, cells[by_role])
+            (by_role, dict(rest)[by_role])
             if by_role in dict(rest)
             else max(rest, key=lambda item: len(item[1]))
         )

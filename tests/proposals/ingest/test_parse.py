@@ -293,6 +293,42 @@ def test_a_reasons_column_gives_the_reasons():
     assert proposal.proposers_as_stated == ""
 
 
+def test_without_a_header_row_a_margin_number_beside_the_provision_is_not_the_provision():
+    rows = [
+        ["5", "1.3", "MOD ARB/25/1", "These Regulations are established."],
+        ["6", "1.4", "MOD ARB/25/2", "Other text."],
+    ]
+    first, second = parse_table(rows)
+    assert (first.margin_number, first.provision, first.proposers_as_stated) == ("5", "1.3", "")
+    assert (second.margin_number, second.provision) == ("6", "1.4")
+    assert first.text == "These Regulations are established."
+
+
+@pytest.mark.parametrize(
+    "header", [[], [["Provision", "Proposal text", "Proposers"]]], ids=["no header", "header"]
+)
+def test_the_text_in_the_cell_of_the_number_is_the_proposals_text(header):
+    rows = [*header, ["1.3", "MOD ARB/25/1\nThese Regulations are established.", "Arab States"]]
+    (proposal,) = parse_table(rows)
+    assert (proposal.number, proposal.text, proposal.proposers_as_stated) == (
+        "ARB/25/1",
+        "These Regulations are established.",
+        "Arab States",
+    )
+    assert not proposal.needs_review
+
+
+def test_the_rule_ending_a_document_is_not_part_of_the_last_reasons():
+    # A Word document's paragraphs come out one to a line, the rule with them.
+    (proposal,) = parse_text(["MOD\tF/12/1\n5\t1.3\tTexte.\nReasons:\tUpdate.\n______________\n"])
+    assert proposal.reasons == "Update."
+
+
+def test_a_resolution_numbered_the_1988_way():
+    (proposal,) = parse_text(["MOD\tAUS/5/1\nRESOLUTION No. 2\nThe text.\nReasons:\tR.\n"])
+    assert (proposal.resolution, proposal.text) == ("2", "The text.")
+
+
 def test_a_table_row_without_action_or_provision_goes_to_review():
     (proposal,) = parse_table([["PRG/29/9", "Some text"]])
     assert proposal.action == ""
