@@ -127,10 +127,35 @@ class ProposerFilter(django_filters.Filter):
     field_class = ProposerField
 
 
+class WithoutEmptyValues:
+    """A multiple-value field for which an empty value (conference=) means no filter, as
+    for every other filter: a script that fills in an empty variable gets the whole
+    list, not an error."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or [] if item != ""])
+
+
+class KeysField(WithoutEmptyValues, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class ChoicesField(WithoutEmptyValues, django_filters.fields.MultipleChoiceField):
+    pass
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class KeysFilter(django_filters.ModelMultipleChoiceFilter):
     """Any of several records named by a natural key (conference=wcit-12&conference=pp-14).
     With to_field_name set, field_name must name the key itself (conference__slug)."""
+
+    field_class = KeysField
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Any of several choices (action=MOD&action=ADD)."""
+
+    field_class = ChoicesField
 
 
 def unknown(label: str) -> dict[str, str]:

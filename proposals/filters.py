@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from delegations.choices import AdministrativeRegion
 from delegations.filters import (
+    ChoicesFilter,
     KeysFilter,
     KnownValueFilter,
     ProposerFilter,
@@ -81,7 +82,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         error_messages=unknown("regional group"),
         label="Tabled by this regional group (code)",
     )
-    region = django_filters.MultipleChoiceFilter(
+    region = ChoicesFilter(
         field_name="proposing_states__region",
         choices=AdministrativeRegion.choices,
         label="ITU administrative region of a proposing member state",
@@ -92,7 +93,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         error_messages=unknown("topic"),
     )
-    action = django_filters.MultipleChoiceFilter(choices=Action.choices)
+    action = ChoicesFilter(choices=Action.choices)
     instrument = django_filters.ModelChoiceFilter(
         field_name="provision__instrument",
         to_field_name="slug",
@@ -117,7 +118,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         queryset=Document.objects.all(), error_messages=unknown("document")
     )
     origin = django_filters.ChoiceFilter(field_name="document__origin", choices=Origin.choices)
-    outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices)
+    outcome = ChoicesFilter(choices=Outcome.choices)
     # Two filters rather than one range, so that an error names the parameter it is about.
     date_after = django_filters.DateFilter(
         field_name="document__date", lookup_expr="gte", label="Document dated on or after"
@@ -179,7 +180,7 @@ class DocumentFilterSet(django_filters.FilterSet):
         queryset=Conference.objects.all(),
         error_messages=unknown("conference"),
     )
-    kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices)
+    kind = ChoicesFilter(choices=DocumentKind.choices)
     origin = django_filters.ChoiceFilter(choices=Origin.choices)
     date_after = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label="Dated on or after"
@@ -200,7 +201,7 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 
 class ConferenceFilterSet(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=ConferenceKind.choices)
+    kind = ChoicesFilter(choices=ConferenceKind.choices)
 
     class Meta:
         model = Conference

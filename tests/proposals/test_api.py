@@ -150,6 +150,16 @@ class TestFilters:
         assert api.get(LIST, {"updated_since": future}).json()["results"] == []
 
     @pytest.mark.parametrize(
+        "name",
+        ["conference", "topic", "group", "action", "outcome", "region", "origin", "proposer"],
+    )
+    def test_an_empty_value_means_no_filter_whichever_the_filter(self, api, name):
+        # A script that fills in an empty variable (conference=$C) gets the whole list.
+        response = api.get(LIST, {name: "", "page_size": 500})
+        assert response.status_code == 200, response.content
+        assert numbers(response) == numbers(api.get(LIST, {"page_size": 500}))
+
+    @pytest.mark.parametrize(
         ("params", "field", "says"),
         [
             ({"conference": "wcit-99"}, "conference", "Unknown conference"),
