@@ -1096,11 +1096,14 @@ def save_proposals(
             row.document = shared.setdefault(row.document_id, row.document)
     reviews = curator_reviews([*own.values(), *current.values()], note=LEFT_OUT_LOGGED)
     curated = reviews.edited
-    # Less those a curator has already decided on, by removing the note.
+    # Less those a curator has already decided on, by removing the note (an edit that
+    # leaves it in place decides nothing).
     left_by_later = [
         (number, later)
         for number, later in left_out_by_later_revision(document, numbers)
-        if number not in own or own[number].pk not in reviews.noted_and_reviewed
+        if number not in own
+        or own[number].pk not in reviews.noted_and_reviewed
+        or LEFT_OUT_NOTE in own[number].review_reasons
     ]
     withdrawn = dict(left_by_later)
     noting: dict[str, Document] = {}  # the proposals this reading notes as left out

@@ -1595,6 +1595,33 @@ def test_a_curators_edit_before_a_revision_leaves_a_proposal_out_decides_nothing
     )
 
 
+def test_a_curators_edit_that_keeps_the_left_out_note_decides_nothing(
+    receive, admin_client, monkeypatch
+):
+    from proposals.services import ingestion
+    from proposals.services.ingestion import LEFT_OUT_NOTE
+
+    original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
+    first, _ = receive(docx_bytes(original))
+    revision, _ = receive(docx_bytes(REVISION_27))
+    left = Proposal.objects.get(number="RUS/27/8")
+    assert left.review_reasons == LEFT_OUT_NOTE
+    edit_in_admin(admin_client, left, text="A second article, as a curator reads it.")
+    # The file read otherwise since: the new doubt joins the note, which stays.
+    read = ingestion.parse_all
+
+    def read_otherwise(extracted):
+        parsed = read(extracted)
+        parsed[-1].reasons = "Read otherwise."
+        return parsed
+
+    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
+    reingest(first)
+    assert Proposal.objects.get(pk=left.pk).review_reasons.endswith(f"; {LEFT_OUT_NOTE}")
+    run = reingest(revision)
+    assert "RUS/27/8: in wcit-12 Document 27 but not in this revision" in run.error
+
+
 def test_a_version_a_revision_replaces_already_is_not_noted_as_left_out(receive):
     with_8 = ["ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
     receive(docx_bytes([*REVISION_27, *with_8]))
