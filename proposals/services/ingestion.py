@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -263,22 +264,38 @@ def size_refusal(size: int) -> str:
 def file_bytes(path: Path, folder: Path | None = None) -> bytes:
     """The bytes of a file offered from `folder`, or IngestError saying why not: a link
     to a file outside the folder (whoever can write to a watched folder must not publish
-    the server's files through it), too large (asked before reading, so such a file is
-    never loaded, and checked again while reading: /proc's files say they are empty), or
-    unreadable (no permission, removed since the folder was listed)."""
+    the server's files through it), not a file (a pipe would block), too large (asked
+    before reading, so such a file is never loaded, and checked again while reading:
+    /proc's files say they are empty), or unreadable (no permission, removed since the
+    folder was listed). Checked on the file opened, not on its name, which a link
+    swapped in the meantime would change."""
     limit = settings.INGEST_MAX_BYTES
     try:
-        if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
-            raise IngestError("The file is a link to a file outside the folder.")
-        if refusal := size_refusal(path.stat().st_size):
-            raise IngestError(refusal)
-        with path.open("rb") as file:
+        with opened_file(path) as file:
+            opened = os.fstat(file.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                raise IngestError("It is not a file.")
+            if folder is not None and not inside(path, opened, folder):
+                raise IngestError("The file is a link to a file outside the folder.")
+            if refusal := size_refusal(opened.st_size):
+                raise IngestError(refusal)
             data = file.read(limit + 1)
     except OSError as problem:
         raise IngestError(f"The file cannot be read: {problem.strerror or problem}.") from problem
     if len(data) > limit:
         raise IngestError(size_refusal(len(data)).replace("The file is", "The file is over", 1))
     return data
+
+
+def opened_file(path: Path):
+    """`path` opened to read, without waiting on a pipe's writer."""
+    return open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK))
+
+
+def inside(path: Path, opened: os.stat_result, folder: Path) -> bool:
+    """Whether the file opened as `path` is the one that `path` names now, in `folder`."""
+    real = path.resolve()
+    return real.is_relative_to(folder.resolve()) and os.path.samestat(opened, real.stat())
 
 
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:

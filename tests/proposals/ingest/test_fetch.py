@@ -246,7 +246,6 @@ class TestIntake:
         self, settings, tmp_path, monkeypatch
     ):
         import os
-        from pathlib import Path
 
         from proposals.models import DocumentIntake
         from proposals.services.ingestion import sources_poll
@@ -254,14 +253,16 @@ class TestIntake:
         (tmp_path / "a.txt").write_bytes(DOC)
         # A name unzipped from a Windows archive: Résumé.txt in Latin-1.
         (tmp_path / os.fsdecode(b"R\xe9sum\xe9.txt")).write_bytes(DOC.replace(b"29", b"31"))
-        open_path = Path.open
+        from proposals.services import ingestion
 
-        def unreadable_a(path, *args, **kwargs):
+        open_path = ingestion.opened_file
+
+        def unreadable_a(path):
             if path.name == "a.txt":  # root, as tests may run, reads past chmod 000
                 raise PermissionError(13, "Permission denied", str(path))
-            return open_path(path, *args, **kwargs)
+            return open_path(path)
 
-        monkeypatch.setattr(Path, "open", unreadable_a)
+        monkeypatch.setattr(ingestion, "opened_file", unreadable_a)
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
@@ -298,6 +299,35 @@ class TestIntake:
         ]
         assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 2}
         assert DocumentIntake.objects.get().original_filename == "doc.txt"
+
+    def test_a_link_swapped_for_one_outside_the_folder_after_the_check_is_refused(
+        self, tmp_path, monkeypatch
+    ):
+        from proposals.services import ingestion
+
+        (tmp_path / "secret.txt").write_bytes(b"a secret")
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "a.txt").write_bytes(DOC)
+
+        def swapped(path):
+            # As if the name were made a link to the secret between a check and the read.
+            return (tmp_path / "secret.txt").open("rb")
+
+        monkeypatch.setattr(ingestion, "opened_file", swapped)
+        with pytest.raises(IngestError, match="outside the folder"):
+            ingestion.file_bytes(inbox / "a.txt", inbox)
+
+    def test_a_link_to_a_pipe_is_refused_not_waited_on(self, tmp_path):
+        import os
+
+        from proposals.services.ingestion import file_bytes
+
+        # A name listed as a file, made a link to a pipe before it is read.
+        os.mkfifo(tmp_path / "pipe")
+        (tmp_path / "late.txt").symlink_to(tmp_path / "pipe")
+        with pytest.raises(IngestError, match="not a file"):
+            file_bytes(tmp_path / "late.txt", tmp_path)
 
     def test_a_file_larger_than_its_size_says_is_refused_at_the_limit(self, settings):
         from pathlib import Path

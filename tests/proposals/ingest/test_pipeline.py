@@ -1671,20 +1671,21 @@ DOC_29 = b"Document 29-E\nParaguay\nMOD\tPRG/29/1\n5\t1.3\tText.\nReasons:\tWhy.
 
 
 def test_the_command_reports_an_unreadable_file_and_goes_on(tmp_path, monkeypatch, capsys):
-    from pathlib import Path
 
     from django.core.management import CommandError, call_command
 
     (tmp_path / "a.txt").write_bytes(DOC_29)
     (tmp_path / "b.txt").write_bytes(DOC_29.replace(b"29", b"31"))
-    open_path = Path.open
+    from proposals.services import ingestion
 
-    def unreadable_a(path, *args, **kwargs):
+    open_path = ingestion.opened_file
+
+    def unreadable_a(path):
         if path.name == "a.txt":  # root, as tests may run, reads past chmod 000
             raise PermissionError(13, "Permission denied", str(path))
-        return open_path(path, *args, **kwargs)
+        return open_path(path)
 
-    monkeypatch.setattr(Path, "open", unreadable_a)
+    monkeypatch.setattr(ingestion, "opened_file", unreadable_a)
     with pytest.raises(CommandError, match="1 of 2 document"):
         call_command("ingest", str(tmp_path), conference="wcit-12", origin="leaked")
     assert "a.txt" in capsys.readouterr().err
