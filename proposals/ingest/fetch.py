@@ -33,8 +33,13 @@ class Fetched:
     url: str  # after redirects
 
 
-# NAT64 prefixes: an address in them reaches the IPv4 address in its last 32 bits.
-NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+# Prefixes whose addresses reach the IPv4 address in their last 32 bits: NAT64's, and
+# the IPv4-translated addresses of SIIT (::ffff:0:a.b.c.d).
+TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+)
 
 
 def is_public_address(address: str) -> bool:
@@ -48,8 +53,8 @@ def carried_ipv4(ip) -> list[ipaddress.IPv4Address]:
     if ip.version == 4:
         return []
     carried = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
-    # NAT64, and the old IPv4-compatible form (::127.0.0.1).
-    if any(ip in network for network in NAT64) or int(ip) >> 32 == 0:
+    # Translated, and the old IPv4-compatible form (::127.0.0.1).
+    if any(ip in network for network in TRANSLATED) or int(ip) >> 32 == 0:
         carried.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return [address for address in carried if address is not None]
 

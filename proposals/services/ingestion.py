@@ -174,8 +174,10 @@ def document_fetch(
     origin: str,
     channel: str = IntakeChannel.URL,
     received_by=None,
+    skip_known: bool = False,
 ) -> tuple[Document, IngestRun | None]:
-    """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it."""
+    """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it
+    (see document_receive for `skip_known`)."""
     from urllib.parse import unquote, urlsplit
 
     limit = DocumentIntake._meta.get_field("source_url").max_length
@@ -193,6 +195,7 @@ def document_fetch(
         # The address as asked for, which is what polling looks up to skip known links.
         source_url=url,
         received_by=received_by,
+        skip_known=skip_known,
     )
 
 
@@ -358,13 +361,20 @@ def link_fetch_queue(*, url: str, conference: Conference, origin: str) -> None:
 
 def polled_link_receive(*, url: str, conference_slug: str, origin: str) -> str:
     """Fetch and receive a link a poll found, unless it was received since it was
-    queued (two polls can queue it). A link that cannot be fetched or is refused is
-    logged, not raised: fetching it again gives the same answer, until the next poll."""
+    queued (two polls can queue it; if both fetch it at once, the bytes known by then
+    record nothing). A link that cannot be fetched or is refused is logged, not raised:
+    fetching it again gives the same answer, until the next poll."""
     if DocumentIntake.objects.filter(source_url=url).exists():
         return "skipped"
     try:
         conference = Conference.objects.get(slug=conference_slug)
-        document_fetch(conference=conference, url=url, origin=origin, channel=IntakeChannel.POLL)
+        document_fetch(
+            conference=conference,
+            url=url,
+            origin=origin,
+            channel=IntakeChannel.POLL,
+            skip_known=True,
+        )
     except (IngestError, Conference.DoesNotExist) as problem:
         log.warning("Polling skipped %s: %s", url, problem)
         return "failed"

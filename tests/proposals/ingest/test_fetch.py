@@ -124,6 +124,7 @@ def test_refuses_urls_outside_the_allow_list_or_inside_the_network(url, says):
      # IPv6 forms of an inside IPv4 address: NAT64, 6to4, IPv4-compatible, Teredo.
      ("64:ff9b::a9fe:a9fe", False), ("64:ff9b:1::a00:1", False), ("2002:7f00:1::1", False),
      ("::127.0.0.1", False), ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),
+     ("::ffff:0:a9fe:a9fe", False),
      ("2002:9c6a:c001::1", True)],
 )  # fmt: skip
 def test_only_public_addresses_pass(address, public):
@@ -343,8 +344,8 @@ class TestIntake:
     def test_a_poll_queues_each_link_and_fetches_none_itself(
         self, server, settings, django_capture_on_commit_callbacks
     ):
-        from proposals.models import DocumentIntake
-        from proposals.services.ingestion import polled_link_receive, sources_poll
+        from proposals.models import Conference, DocumentIntake
+        from proposals.services.ingestion import document_fetch, polled_link_receive, sources_poll
 
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/hanging.html"},
@@ -361,9 +362,19 @@ class TestIntake:
             for send in sends:
                 send()
         assert DocumentIntake.objects.get().source_url == f"{server}/doc29.txt"
-        # Queued twice by two polls, a link is received once.
+        # Queued twice by two polls, a link is received once, even when both tasks fetch
+        # it before either has received it.
         again = {"url": f"{server}/doc29.txt", "conference_slug": "wcit-12", "origin": "official"}
         assert polled_link_receive(**again) == "skipped"
+        # Two tasks fetching it at once both pass that check: what the second receives,
+        # known by then, records nothing.
+        document_fetch(
+            conference=Conference.objects.get(slug="wcit-12"),
+            url=again["url"],
+            origin="official",
+            channel="poll",
+            skip_known=True,
+        )
         assert DocumentIntake.objects.count() == 1
 
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
