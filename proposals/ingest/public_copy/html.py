@@ -15,9 +15,14 @@ from .addresses import is_web_address
 # A script, too, can hold anything, and nothing here reads it: a page saved from
 # SharePoint keeps its reader's login and e-mail in one (_spPageContextInfo), JSON-LD
 # names the author. Comments and scripts go in one pass, so that whichever starts first
-# holds the other, as in a browser: "<!--" in a script starts no comment.
+# holds the other, as in a browser: "<!--" in a script starts no comment. Each becomes a
+# space, so that what is around it cannot join into a tag ("<scr<!-- -->ipt>").
 HTML_COMMENT_OR_SCRIPT = re.compile(
-    r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script\s*>|\Z)", re.IGNORECASE | re.DOTALL
+    r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script\b[^>]{0,200}>|\Z)", re.IGNORECASE | re.DOTALL
+)
+# What a tag runs on an event (onload="…", onclick=…).
+EVENT_HANDLER = re.compile(
+    r"""\son[a-z]+\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'>]+)""", re.IGNORECASE
 )
 XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
@@ -35,9 +40,10 @@ HTML_TITLE = re.compile(r"(<title\b[^>]*(?:>|\Z))(.*?)(</title\s*>|\Z)", re.IGNO
 TAG_BODY = r"""(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^"'>])*(?:>|\Z)"""
 HTML_TAG = re.compile(r"<[a-z][\w:.-]*" + TAG_BODY, re.IGNORECASE)
 HTML_LINK = re.compile(r"<link\b" + TAG_BODY, re.IGNORECASE)
-# A <link> to a person: its author, the site's publisher, the owner's own page (rel=me).
+# A <link> to a person: its author, the site's publisher, the owner's own page (rel=me),
+# and HTML 4's rev=made, the author.
 PERSONAL_LINK = re.compile(
-    r"""\srel\s*=\s*["']?[^"'>]{0,80}?\b(?:author|me|publisher)\b""", re.IGNORECASE
+    r"""\sre[lv]\s*=\s*["']?[^"'>]{0,80}?\b(?:author|me|publisher|made)\b""", re.IGNORECASE
 )
 HTML_STYLE_ELEMENT = re.compile(r"<style\b.*?(?:</style\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 # The attributes that point to another file. In a page Word saved, those that are not
@@ -75,7 +81,8 @@ def html_without_metadata(data: bytes) -> bytes | None:
         return None
     if WORD_COMMENTS.search(text):
         return None
-    for pattern in (HTML_COMMENT_OR_SCRIPT, XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
+    text = HTML_COMMENT_OR_SCRIPT.sub(" ", text)
+    for pattern in (XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
         text = pattern.sub("", text)
     text = HTML_META.sub(
         lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
@@ -84,7 +91,10 @@ def html_without_metadata(data: bytes) -> bytes | None:
     text = HTML_LINK.sub(lambda link: link[0] if public_link(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
     text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
-    return text.encode(encoding)
+    # Last: what a tag runs on an event, and once more the scripts, so that what the
+    # removals above joined ("<p o href=x nload=…>", "<scr mso-x:y;ipt>") runs nothing.
+    text = HTML_TAG.sub(lambda tag: EVENT_HANDLER.sub("", tag[0]), text)
+    return HTML_COMMENT_OR_SCRIPT.sub(" ", text).encode(encoding)
 
 
 def public_link(link: str) -> bool:
