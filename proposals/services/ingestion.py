@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -43,7 +43,7 @@ from ..choices import (
     ProvisionKind,
     ProvisionStatus,
 )
-from ..ingest.detect import detect_type
+from ..ingest.detect import detect_type, html_encoding
 from ..ingest.errors import IngestError, NeedsOCR
 from ..ingest.extract import Extracted, Limits, extract
 from ..ingest.fetch import FetchRefused, fetch
@@ -325,9 +325,11 @@ def poll_index(index_url: str, conference: Conference, origin: str, counts: dict
     from selectolax.lexbor import LexborHTMLParser
 
     page = fetch_allowed(index_url)
+    markup = page.data.decode(html_encoding(page.data), "replace")
+    # Without the place in the document ("d82.pdf#page=1"): the same file.
     links = {
-        urljoin(page.url, node.attributes.get("href") or "")
-        for node in LexborHTMLParser(page.data.decode("utf-8", "replace")).css("a[href]")
+        urldefrag(urljoin(page.url, node.attributes.get("href") or "")).url
+        for node in LexborHTMLParser(markup).css("a[href]")
     }
     links = sorted(link for link in links if DOCUMENT_LINK.search(link))
     # One query for the whole page, not one per link.

@@ -32,6 +32,12 @@ class Handler(BaseHTTPRequestHandler):
         "/Document%2033.txt": (200, {}, DOC.replace(b"29", b"33")),
         "/r%C3%A9sum%C3%A9.txt": (200, {}, DOC.replace(b"29", b"34")),
         "/nul.html": (200, {}, b'<a href="a%00b.txt">35</a> <a href="doc29.txt">29</a>'),
+        "/cp1252.html": (
+            200,
+            {},
+            b'<meta charset="windows-1252"><a href="r\xe9sum\xe9.txt">34</a> '
+            b'<a href="doc29.txt#page=1">29</a> <a href="doc29.txt#top">29</a>',
+        ),
         "/hanging.html": (200, {}, b'<a href="drip-headers.txt">hangs</a> <a href="x.pdf">404</a>'),
         "/a%00b.txt": (200, {}, DOC.replace(b"29", b"35")),
     }
@@ -269,6 +275,19 @@ class TestIntake:
         ]
         assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 1}
         assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
+
+    def test_an_index_page_is_read_in_its_encoding_and_a_link_without_its_fragment(
+        self, server, settings, django_capture_on_commit_callbacks
+    ):
+        from proposals.models import Proposal
+        from proposals.services.ingestion import sources_poll
+
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/cp1252.html"}
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
+        assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/29/1", "PRG/34/1"}
 
     def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(
         self, server, settings, django_capture_on_commit_callbacks
