@@ -309,6 +309,8 @@ INGEST_FETCH_TIMEOUT_SECONDS = env_int("INGEST_FETCH_TIMEOUT_SECONDS", 120)
 # {"conference": "wcit-12", "origin": "official", "folder": "/srv/inbox"} or
 # {"conference": ..., "origin": ..., "index": "https://www.itu.int/...page-with-links"}.
 INGEST_POLL_SOURCES = json.loads(os.environ.get("INGEST_POLL_SOURCES", "[]") or "[]")
+# A polled folder's file changed more recently than this may still be being copied in.
+INGEST_POLL_SETTLE_SECONDS = env_int("INGEST_POLL_SETTLE_SECONDS", 60)
 # Form fields other than files stop at 5 MB; files at INGEST_MAX_BYTES, whose bytes past
 # the limit are not kept (itutracker/uploads.py), and larger ones go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -215,7 +215,7 @@ def sources_poll() -> dict[str, int]:
     own. Bytes already known and links already fetched are skipped without a new intake,
     so polling often is cheap and adds nothing twice. One source failing does not stop
     the others."""
-    counts = {"received": 0, "queued": 0, "skipped": 0, "failed": 0}
+    counts = {"received": 0, "queued": 0, "waiting": 0, "skipped": 0, "failed": 0}
     for source in settings.INGEST_POLL_SOURCES:
         try:
             conference = Conference.objects.get(slug=source["conference"])
@@ -302,9 +302,18 @@ def inside(path: Path, opened: os.stat_result, folder: Path) -> bool:
 
 
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
+    """Receive the folder's files, but not those changed in the last
+    INGEST_POLL_SETTLE_SECONDS: one still being copied in would be received cut short,
+    and stay a failed document. The next poll takes it whole."""
+    settled = time.time() - settings.INGEST_POLL_SETTLE_SECONDS
     for path in document_files(folder):
         try:
+            if path.stat().st_mtime > settled:
+                counts["waiting"] += 1
+                continue
             data = file_bytes(path, folder)
+        except FileNotFoundError:  # gone since the folder was listed
+            continue
         except IngestError as problem:
             # One file a poll cannot take does not keep it from the others.
             log.warning("Polling skipped %s: %s", path, problem)

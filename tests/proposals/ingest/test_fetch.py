@@ -174,6 +174,27 @@ class TestIntake:
     def allow_the_test_server(self, monkeypatch, settings):
         settings.INGEST_FETCH_HOSTS = ["localhost"]
         monkeypatch.setattr(fetch_module, "is_public_address", local)
+        # The files these tests write are whole as soon as they are written.
+        settings.INGEST_POLL_SETTLE_SECONDS = 0
+
+    def test_a_file_changed_a_moment_ago_waits_for_the_next_poll(self, settings, tmp_path):
+        import os
+        import time
+
+        from proposals.models import Document
+        from proposals.services.ingestion import sources_poll
+
+        settings.INGEST_POLL_SETTLE_SECONDS = 60
+        (tmp_path / "old.txt").write_bytes(DOC)
+        an_hour_ago = time.time() - 3600
+        os.utime(tmp_path / "old.txt", (an_hour_ago, an_hour_ago))
+        (tmp_path / "copying.pdf").write_bytes(b"%PDF-1.7 half of it")
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "folder": str(tmp_path)}
+        ]
+        counts = sources_poll()
+        assert (counts["received"], counts["waiting"], counts["failed"]) == (1, 1, 0)
+        assert Document.objects.count() == 1
 
     def test_the_command_fetches_a_url(self, server, django_capture_on_commit_callbacks):
         from django.core.management import call_command
@@ -203,9 +224,21 @@ class TestIntake:
         ]
         # The folder's file is received, the page's link queued (and fetched in-process).
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 1, "queued": 1, "skipped": 0, "failed": 1}
+            assert sources_poll() == {
+                "received": 1,
+                "queued": 1,
+                "waiting": 0,
+                "skipped": 0,
+                "failed": 1,
+            }
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 0, "queued": 0, "skipped": 2, "failed": 1}
+            assert sources_poll() == {
+                "received": 0,
+                "queued": 0,
+                "waiting": 0,
+                "skipped": 2,
+                "failed": 1,
+            }
         assert DocumentIntake.objects.count() == 2
 
     def test_links_with_spaces_or_accents_are_fetched(
@@ -218,7 +251,13 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/accents.html"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
+            assert sources_poll() == {
+                "received": 0,
+                "queued": 2,
+                "waiting": 0,
+                "skipped": 0,
+                "failed": 0,
+            }
         assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/33/1", "PRG/34/1"}
 
     def test_a_source_with_a_wrong_origin_fails_alone_and_stores_nothing(self, settings, tmp_path):
@@ -234,7 +273,13 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "Leaked", "folder": str(tmp_path / "a")},
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "b")},
         ]
-        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 1}
+        assert sources_poll() == {
+            "received": 1,
+            "queued": 0,
+            "waiting": 0,
+            "skipped": 0,
+            "failed": 1,
+        }
         assert Document.objects.count() == 1
         assert len(list(Path(settings.MEDIA_ROOT).glob("documents/*/*"))) == 1
 
@@ -247,7 +292,13 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 0}
+        assert sources_poll() == {
+            "received": 1,
+            "queued": 0,
+            "waiting": 0,
+            "skipped": 0,
+            "failed": 0,
+        }
 
     def test_a_folder_poll_goes_past_an_unreadable_file_and_takes_a_name_not_in_utf8(
         self, settings, tmp_path, monkeypatch
@@ -273,7 +324,13 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 1}
+        assert sources_poll() == {
+            "received": 1,
+            "queued": 0,
+            "waiting": 0,
+            "skipped": 0,
+            "failed": 1,
+        }
         assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
 
     def test_an_index_page_is_read_in_its_encoding_and_a_link_without_its_fragment(
@@ -286,7 +343,13 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/cp1252.html"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
+            assert sources_poll() == {
+                "received": 0,
+                "queued": 2,
+                "waiting": 0,
+                "skipped": 0,
+                "failed": 0,
+            }
         assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/29/1", "PRG/34/1"}
 
     def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(
@@ -299,7 +362,13 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/nul.html"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {"received": 0, "queued": 2, "skipped": 0, "failed": 0}
+            assert sources_poll() == {
+                "received": 0,
+                "queued": 2,
+                "waiting": 0,
+                "skipped": 0,
+                "failed": 0,
+            }
         names = DocumentIntake.objects.order_by("original_filename")
         assert list(names.values_list("original_filename", flat=True)) == ["ab.txt", "doc29.txt"]
 
@@ -317,7 +386,13 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "folder": str(inbox)}
         ]
-        assert sources_poll() == {"received": 1, "queued": 0, "skipped": 0, "failed": 2}
+        assert sources_poll() == {
+            "received": 1,
+            "queued": 0,
+            "waiting": 0,
+            "skipped": 0,
+            "failed": 2,
+        }
         assert DocumentIntake.objects.get().original_filename == "doc.txt"
 
     def test_a_link_swapped_for_one_outside_the_folder_after_the_check_is_refused(
@@ -374,7 +449,13 @@ class TestIntake:
         # A link that never answers is fetched by a task of its own, with its own time
         # limit: the poll reads the pages and goes on to the next source.
         with django_capture_on_commit_callbacks() as sends:
-            assert sources_poll() == {"received": 0, "queued": 3, "skipped": 0, "failed": 0}
+            assert sources_poll() == {
+                "received": 0,
+                "queued": 3,
+                "waiting": 0,
+                "skipped": 0,
+                "failed": 0,
+            }
         assert len(Handler.hosts) == 2 and len(sends) == 3  # the two pages, no link
         settings.INGEST_FETCH_TIMEOUT_SECONDS = 1
         with django_capture_on_commit_callbacks(execute=True):
