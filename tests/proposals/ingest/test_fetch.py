@@ -80,6 +80,11 @@ def server():
     httpd.shutdown()
 
 
+def polled(**counts) -> dict[str, int]:
+    """What a poll reports: these counts, and 0 for the others."""
+    return {"received": 0, "queued": 0, "waiting": 0, "skipped": 0, "failed": 0, **counts}
+
+
 def local(address):
     """This test's server is on loopback, which the real check refuses."""
     return address in ("127.0.0.1", "::1")
@@ -224,41 +229,32 @@ class TestIntake:
         ]
         # The folder's file is received, the page's link queued (and fetched in-process).
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {
-                "received": 1,
-                "queued": 1,
-                "waiting": 0,
-                "skipped": 0,
-                "failed": 1,
-            }
+            assert sources_poll() == polled(received=1, queued=1, failed=1)
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {
-                "received": 0,
-                "queued": 0,
-                "waiting": 0,
-                "skipped": 2,
-                "failed": 1,
-            }
+            assert sources_poll() == polled(skipped=2, failed=1)
         assert DocumentIntake.objects.count() == 2
 
-    def test_links_with_spaces_or_accents_are_fetched(
-        self, server, settings, django_capture_on_commit_callbacks
+    @pytest.mark.parametrize(
+        ("page", "numbers"),
+        [
+            ("accents.html", {"PRG/33/1", "PRG/34/1"}),
+            # In its own encoding, windows-1252; the same file at two places in it once.
+            ("cp1252.html", {"PRG/29/1", "PRG/34/1"}),
+        ],
+        ids=["spaces-and-accents", "encoding-and-fragments"],
+    )
+    def test_links_are_fetched_as_the_page_writes_them(
+        self, server, settings, django_capture_on_commit_callbacks, page, numbers
     ):
         from proposals.models import Proposal
         from proposals.services.ingestion import sources_poll
 
         settings.INGEST_POLL_SOURCES = [
-            {"conference": "wcit-12", "origin": "official", "index": f"{server}/accents.html"}
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/{page}"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {
-                "received": 0,
-                "queued": 2,
-                "waiting": 0,
-                "skipped": 0,
-                "failed": 0,
-            }
-        assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/33/1", "PRG/34/1"}
+            assert sources_poll() == polled(queued=2)
+        assert set(Proposal.objects.values_list("number", flat=True)) == numbers
 
     def test_a_source_with_a_wrong_origin_fails_alone_and_stores_nothing(self, settings, tmp_path):
         from pathlib import Path
@@ -273,13 +269,7 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "Leaked", "folder": str(tmp_path / "a")},
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path / "b")},
         ]
-        assert sources_poll() == {
-            "received": 1,
-            "queued": 0,
-            "waiting": 0,
-            "skipped": 0,
-            "failed": 1,
-        }
+        assert sources_poll() == polled(received=1, failed=1)
         assert Document.objects.count() == 1
         assert len(list(Path(settings.MEDIA_ROOT).glob("documents/*/*"))) == 1
 
@@ -292,13 +282,7 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {
-            "received": 1,
-            "queued": 0,
-            "waiting": 0,
-            "skipped": 0,
-            "failed": 0,
-        }
+        assert sources_poll() == polled(received=1)
 
     def test_a_folder_poll_goes_past_an_unreadable_file_and_takes_a_name_not_in_utf8(
         self, settings, tmp_path, monkeypatch
@@ -324,33 +308,8 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "leaked", "folder": str(tmp_path)}
         ]
-        assert sources_poll() == {
-            "received": 1,
-            "queued": 0,
-            "waiting": 0,
-            "skipped": 0,
-            "failed": 1,
-        }
+        assert sources_poll() == polled(received=1, failed=1)
         assert DocumentIntake.objects.get().original_filename == "R\ufffdsum\ufffd.txt"
-
-    def test_an_index_page_is_read_in_its_encoding_and_a_link_without_its_fragment(
-        self, server, settings, django_capture_on_commit_callbacks
-    ):
-        from proposals.models import Proposal
-        from proposals.services.ingestion import sources_poll
-
-        settings.INGEST_POLL_SOURCES = [
-            {"conference": "wcit-12", "origin": "official", "index": f"{server}/cp1252.html"}
-        ]
-        with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {
-                "received": 0,
-                "queued": 2,
-                "waiting": 0,
-                "skipped": 0,
-                "failed": 0,
-            }
-        assert set(Proposal.objects.values_list("number", flat=True)) == {"PRG/29/1", "PRG/34/1"}
 
     def test_a_link_whose_name_holds_a_nul_is_fetched_like_the_others(
         self, server, settings, django_capture_on_commit_callbacks
@@ -362,13 +321,7 @@ class TestIntake:
             {"conference": "wcit-12", "origin": "official", "index": f"{server}/nul.html"}
         ]
         with django_capture_on_commit_callbacks(execute=True):
-            assert sources_poll() == {
-                "received": 0,
-                "queued": 2,
-                "waiting": 0,
-                "skipped": 0,
-                "failed": 0,
-            }
+            assert sources_poll() == polled(queued=2)
         names = DocumentIntake.objects.order_by("original_filename")
         assert list(names.values_list("original_filename", flat=True)) == ["ab.txt", "doc29.txt"]
 
@@ -386,13 +339,7 @@ class TestIntake:
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "folder": str(inbox)}
         ]
-        assert sources_poll() == {
-            "received": 1,
-            "queued": 0,
-            "waiting": 0,
-            "skipped": 0,
-            "failed": 2,
-        }
+        assert sources_poll() == polled(received=1, failed=2)
         assert DocumentIntake.objects.get().original_filename == "doc.txt"
 
     def test_a_link_swapped_for_one_outside_the_folder_after_the_check_is_refused(
@@ -449,13 +396,7 @@ class TestIntake:
         # A link that never answers is fetched by a task of its own, with its own time
         # limit: the poll reads the pages and goes on to the next source.
         with django_capture_on_commit_callbacks() as sends:
-            assert sources_poll() == {
-                "received": 0,
-                "queued": 3,
-                "waiting": 0,
-                "skipped": 0,
-                "failed": 0,
-            }
+            assert sources_poll() == polled(queued=3)
         assert len(Handler.hosts) == 2 and len(sends) == 3  # the two pages, no link
         settings.INGEST_FETCH_TIMEOUT_SECONDS = 1
         with django_capture_on_commit_callbacks(execute=True):

@@ -995,13 +995,28 @@ def test_a_run_left_running_by_a_worker_long_gone_is_sent_again(receive, setting
     assert Proposal.objects.get().number == "RUS/88/1"
 
 
+def read_otherwise(monkeypatch, index=0, **fields):
+    """From now on, every reading finds these fields of its index-th proposal changed,
+    as a better parser (say) would read the same file."""
+    from proposals.services import ingestion
+
+    read = ingestion.parse_all
+
+    def otherwise(extracted):
+        parsed = read(extracted)
+        for name, value in fields.items():
+            setattr(parsed[index], name, value)
+        return parsed
+
+    monkeypatch.setattr(ingestion, "parse_all", otherwise)
+
+
 def test_ingesting_again_keeps_a_curators_correction_and_asks_about_a_new_reading(
     receive, django_user_model, monkeypatch
 ):
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from proposals.services import ingestion
     from proposals.services.ingestion import document_ingest, document_reingest
 
     document, _ = receive(docx_bytes(ORIGINAL_27))
@@ -1028,14 +1043,7 @@ def test_ingesting_again_keeps_a_curators_correction_and_asks_about_a_new_readin
         "",
     )
     # A reading that differs from that one (a better parser, say) is theirs to look at.
-    read = ingestion.parse_all
-
-    def read_otherwise(extracted):
-        parsed = read(extracted)
-        parsed[0].reasons = "Reasons read otherwise."
-        return parsed
-
-    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
+    read_otherwise(monkeypatch, reasons="Reasons read otherwise.")
     run = document_ingest(run=document_reingest(document=document))
     assert (run.status, run.proposals_to_review) == (IngestStatus.NEEDS_REVIEW, 1)
     proposal.refresh_from_db()
@@ -1526,7 +1534,6 @@ def publish_as_reviewed(admin_client, proposal):
 
 
 def test_a_reading_a_curator_has_reviewed_raises_no_doubt_again(receive, admin_client, monkeypatch):
-    from proposals.services import ingestion
 
     document, run = receive(b"Document 88-E\nMOD\tXYZ/88/1\n5\t1.3\tSome text.\nReasons:\tWhy.\n")
     assert run.status == IngestStatus.NEEDS_REVIEW
@@ -1543,14 +1550,7 @@ def test_a_reading_a_curator_has_reviewed_raises_no_doubt_again(receive, admin_c
         assert Proposal.objects.filter(pk=proposal.pk, review_reasons="", published=True).exists()
 
     # A reading that differs from the one reviewed is a curator's to look at again.
-    read = ingestion.parse_all
-
-    def read_otherwise(extracted):
-        parsed = read(extracted)
-        parsed[0].text = "Some other text."
-        return parsed
-
-    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
+    read_otherwise(monkeypatch, text="Some other text.")
     changed = reingest(document)
     assert changed.status == IngestStatus.NEEDS_REVIEW
     reasons = Proposal.objects.get(pk=proposal.pk).review_reasons
@@ -1598,7 +1598,6 @@ def test_a_curators_edit_before_a_revision_leaves_a_proposal_out_decides_nothing
 def test_a_curators_edit_that_keeps_the_left_out_note_decides_nothing(
     receive, admin_client, monkeypatch
 ):
-    from proposals.services import ingestion
     from proposals.services.ingestion import LEFT_OUT_NOTE
 
     original = [*ORIGINAL_27, "ADD\tRUS/27/8", "31B\t3A.2\tA second article.", "Reasons:\tMore."]
@@ -1608,14 +1607,7 @@ def test_a_curators_edit_that_keeps_the_left_out_note_decides_nothing(
     assert left.review_reasons == LEFT_OUT_NOTE
     edit_in_admin(admin_client, left, text="A second article, as a curator reads it.")
     # The file read otherwise since: the new doubt joins the note, which stays.
-    read = ingestion.parse_all
-
-    def read_otherwise(extracted):
-        parsed = read(extracted)
-        parsed[-1].reasons = "Read otherwise."
-        return parsed
-
-    monkeypatch.setattr(ingestion, "parse_all", read_otherwise)
+    read_otherwise(monkeypatch, index=-1, reasons="Read otherwise.")
     reingest(first)
     assert Proposal.objects.get(pk=left.pk).review_reasons.endswith(f"; {LEFT_OUT_NOTE}")
     run = reingest(revision)
