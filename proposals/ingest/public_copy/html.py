@@ -17,13 +17,25 @@ from .addresses import is_web_address
 # names the author. Comments and scripts go in one pass, so that whichever starts first
 # holds the other, as in a browser: "<!--" in a script starts no comment. Each becomes a
 # space, so that what is around it cannot join into a tag ("<scr<!-- -->ipt>").
+# A script ends where a browser ends it: "</script" then a blank, "/" or ">".
 HTML_COMMENT_OR_SCRIPT = re.compile(
-    r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script\b[^>]{0,200}>|\Z)", re.IGNORECASE | re.DOTALL
+    r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script(?:[\s/][^>]{0,200})?>|\Z)",
+    re.IGNORECASE | re.DOTALL,
 )
-# What a tag runs on an event (onload="…", onclick=…).
+# What an element runs on an event (onload="…", onclick=…), its name after a blank, a
+# quote or a "/" as a browser reads it ("<svg/onload=…>", '<p title="a"onclick=…>').
+# Taken out of the whole page, not only out of what looks like a tag here: a stray quote
+# in an unquoted value ends a tag earlier for a pattern than for a browser.
 EVENT_HANDLER = re.compile(
-    r"""\son[a-z]+\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'>]+)""", re.IGNORECASE
+    r"""(?<=[\s"'/])on[a-z]+\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'>]+)""", re.IGNORECASE
 )
+# And, for a browser that reads the copy, a policy that runs nothing whatever is left:
+# no script (nor javascript: address, nor event handler), plug-in, frame or form.
+NOTHING_RUNS = (
+    '<meta http-equiv="Content-Security-Policy" content="script-src \'none\'; '
+    "object-src 'none'; frame-src 'none'; form-action 'none'\">"
+)
+DOCTYPE = re.compile(r"\A(?:\ufeff)?\s*<!doctype\b[^>]{0,200}>", re.IGNORECASE)
 XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 WORD_STYLE = re.compile(
@@ -91,10 +103,14 @@ def html_without_metadata(data: bytes) -> bytes | None:
     text = HTML_LINK.sub(lambda link: link[0] if public_link(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
     text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
-    # Last: what a tag runs on an event, and once more the scripts, so that what the
+    # Last: once more the scripts, then what elements run on events, so that what the
     # removals above joined ("<p o href=x nload=…>", "<scr mso-x:y;ipt>") runs nothing.
-    text = HTML_TAG.sub(lambda tag: EVENT_HANDLER.sub("", tag[0]), text)
-    return HTML_COMMENT_OR_SCRIPT.sub(" ", text).encode(encoding)
+    # Each becomes a blank, which joins no script (a blank before "onclick" is a
+    # handler's start again: handlers go after scripts).
+    text = EVENT_HANDLER.sub(" ", HTML_COMMENT_OR_SCRIPT.sub(" ", text))
+    # After the doctype, if any, which must come first.
+    start = found.end() if (found := DOCTYPE.match(text)) else 0
+    return (text[:start] + NOTHING_RUNS + text[start:]).encode(encoding)
 
 
 def public_link(link: str) -> bool:
