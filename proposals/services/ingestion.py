@@ -137,6 +137,15 @@ def receive_stored(
         document = Document.objects.select_for_update().filter(sha256=digest).first()
         if document is not None and skip_known:
             return document, None
+        if (
+            document is not None
+            and channel == IntakeChannel.POLL
+            and source_url
+            and document.intakes.filter(source_url=source_url).exists()
+        ):
+            # Two polls' tasks fetched the same link at once; the document's lock made
+            # this one wait for the other, which recorded it.
+            return document, None
         run = None
         if document is not None and document.ingest_status == IngestStatus.FAILED:
             # A failure may have been ours (a limit, a bug since fixed): try again.
@@ -174,10 +183,8 @@ def document_fetch(
     origin: str,
     channel: str = IntakeChannel.URL,
     received_by=None,
-    skip_known: bool = False,
 ) -> tuple[Document, IngestRun | None]:
-    """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it
-    (see document_receive for `skip_known`)."""
+    """Fetch a document from an allowed host (settings.INGEST_FETCH_HOSTS) and receive it."""
     from urllib.parse import unquote, urlsplit
 
     limit = DocumentIntake._meta.get_field("source_url").max_length
@@ -195,7 +202,6 @@ def document_fetch(
         # The address as asked for, which is what polling looks up to skip known links.
         source_url=url,
         received_by=received_by,
-        skip_known=skip_known,
     )
 
 
@@ -372,20 +378,15 @@ def link_fetch_queue(*, url: str, conference: Conference, origin: str) -> None:
 
 def polled_link_receive(*, url: str, conference_slug: str, origin: str) -> str:
     """Fetch and receive a link a poll found, unless it was received since it was
-    queued (two polls can queue it; if both fetch it at once, the bytes known by then
-    record nothing). A link that cannot be fetched or is refused is logged, not raised:
+    queued (two polls can queue it; see receive_stored for two fetching it at once). Its
+    intake records the address even when the bytes are known already, so that the next
+    poll skips it. A link that cannot be fetched or is refused is logged, not raised:
     fetching it again gives the same answer, until the next poll."""
     if DocumentIntake.objects.filter(source_url=url).exists():
         return "skipped"
     try:
         conference = Conference.objects.get(slug=conference_slug)
-        document_fetch(
-            conference=conference,
-            url=url,
-            origin=origin,
-            channel=IntakeChannel.POLL,
-            skip_known=True,
-        )
+        document_fetch(conference=conference, url=url, origin=origin, channel=IntakeChannel.POLL)
     except (IngestError, Conference.DoesNotExist) as problem:
         log.warning("Polling skipped %s: %s", url, problem)
         return "failed"

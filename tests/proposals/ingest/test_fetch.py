@@ -407,16 +407,39 @@ class TestIntake:
         # it before either has received it.
         again = {"url": f"{server}/doc29.txt", "conference_slug": "wcit-12", "origin": "official"}
         assert polled_link_receive(**again) == "skipped"
-        # Two tasks fetching it at once both pass that check: what the second receives,
-        # known by then, records nothing.
+        # Two tasks fetching it at once both pass that check: the second, which waits
+        # for the first's lock on the document, records nothing.
         document_fetch(
             conference=Conference.objects.get(slug="wcit-12"),
             url=again["url"],
             origin="official",
             channel="poll",
-            skip_known=True,
         )
         assert DocumentIntake.objects.count() == 1
+
+    def test_a_polled_link_to_bytes_known_already_is_recorded_once(
+        self, server, settings, django_capture_on_commit_callbacks
+    ):
+        from proposals.models import Conference, DocumentIntake
+        from proposals.services.ingestion import document_receive, sources_poll
+
+        # The same file came in by hand before the page listed it.
+        with django_capture_on_commit_callbacks(execute=True):
+            document_receive(
+                conference=Conference.objects.get(slug="wcit-12"),
+                data=DOC,
+                origin="official",
+                channel="upload",
+            )
+        settings.INGEST_POLL_SOURCES = [
+            {"conference": "wcit-12", "origin": "official", "index": f"{server}/index.html"}
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == polled(queued=1)
+        assert DocumentIntake.objects.filter(source_url=f"{server}/doc29.txt").count() == 1
+        # ...so the next poll knows the link.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sources_poll() == polled(skipped=1)
 
     def test_an_address_too_long_to_record_is_refused_before_fetching(self, server):
         from proposals.models import Conference, DocumentIntake
