@@ -99,6 +99,7 @@ PLAIN_NUMBER = re.compile(
 )
 # A table cell holding a margin number alone ("31A").
 MARGIN_ALONE = re.compile(r"^\d+[A-Z]?$")
+BRACKETED = re.compile(r"^\([^()]*\)$")
 # In a table cell "Reasons:" may follow the text on the same line.
 REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
@@ -460,8 +461,16 @@ def read_cells(
         proposal.provision = one_line(found["provision"])
         proposal.instrument = (found["instrument"] or "").upper()
         used.add(provision_at)
-        margin_at = next((i for i in numbered if MARGIN_ALONE.match(cells[i])), None)
-        if "." in proposal.provision and margin_at is not None and margin_at != provision_at:
+        # The margin number's column is just before the provision's ("MN | Provision");
+        # not an article's ("3A | 3A.1").
+        margin_at = provision_at - 1
+        if (
+            "." in proposal.provision
+            and margin_at >= 0
+            and margin_at not in used
+            and MARGIN_ALONE.match(cells[margin_at])
+            and cells[margin_at] != proposal.provision.split(".")[0]
+        ):
             proposal.margin_number = cells[margin_at]
             used.add(margin_at)
     elif resolution_at is not None:
@@ -476,10 +485,12 @@ def read_cells(
         proposal.reasons = tidy(cells[reasons_at])
         used.add(reasons_at)
     rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
-    # "MOD ARB/25/1" and the text in one cell.
+    # "MOD ARB/25/1" and, on the lines below, the text, in one cell; not a note beside
+    # the number ("MOD RUS/27/7 (Russian Federation, Algeria)") nor one in brackets.
     after_number = cells[number_at][list(NUMBER_ALONE.finditer(cells[number_at]))[-1].end() :]
-    if len(after_number.split()) >= 3:
-        rest.append((number_at, after_number.strip()))
+    below = after_number.partition("\n")[2].strip()
+    if below and not after_number.partition("\n")[0].strip() and not BRACKETED.match(below):
+        rest.append((number_at, below))
     if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
         proposal.proposers_as_stated = cells[roles["proposers"]]
         rest = [(i, c) for i, c in rest if i != roles["proposers"]]

@@ -297,11 +297,27 @@ def test_without_a_header_row_a_margin_number_beside_the_provision_is_not_the_pr
     rows = [
         ["5", "1.3", "MOD ARB/25/1", "These Regulations are established."],
         ["6", "1.4", "MOD ARB/25/2", "Other text."],
+        # An article's column is not a margin number's.
+        ["3A", "3A.1", "ADD RUS/27/7", "Internet governance…"],
     ]
-    first, second = parse_table(rows)
+    first, second, third = parse_table(rows)
     assert (first.margin_number, first.provision, first.proposers_as_stated) == ("5", "1.3", "")
     assert (second.margin_number, second.provision) == ("6", "1.4")
     assert first.text == "These Regulations are established."
+    assert (third.margin_number, third.provision) == ("", "3A.1")
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (["1.3", "MOD RUS/27/7 (Russian Federation, Algeria)", "Deleted."], "Deleted."),
+        (["1.3", "MOD ARB/25/1\n(Document 25, Add.1)", "These Regulations."], "These Regulations."),
+    ],
+    ids=["beside", "bracketed"],
+)
+def test_a_note_in_the_cell_of_the_number_is_not_the_proposals_text(row, text):
+    (proposal,) = parse_table([row])
+    assert proposal.text == text
 
 
 @pytest.mark.parametrize(
