@@ -23,11 +23,13 @@ HTML_COMMENT_OR_SCRIPT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # What an element runs on an event (onload="…", onclick=…), its name after a blank, a
-# quote or a "/" as a browser reads it ("<svg/onload=…>", '<p title="a"onclick=…>').
-# Taken out of the whole page, not only out of what looks like a tag here: a stray quote
-# in an unquoted value ends a tag earlier for a pattern than for a browser.
-EVENT_HANDLER = re.compile(
-    r"""(?<=[\s"'/])on[a-z]+\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'>]+)""", re.IGNORECASE
+# quote or a "/" as a browser reads it ("<svg/onload=…>", '<p title="a"onclick=…>'),
+# and a frame's page given inline (srcdoc). Taken out of tags only, not out of the text
+# ("where one = the number"). A tag a pattern reads otherwise than a browser (a stray
+# quote in an unquoted value) is left to the policy below.
+ACTIVE_ATTRIBUTE = re.compile(
+    r"""(?<=[\s"'/])(?:on[a-z]+|srcdoc)\s*=\s*(?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^\s"'<>]+)""",
+    re.IGNORECASE,
 )
 # And, for a browser that reads the copy, a policy that runs nothing whatever is left:
 # no script (nor javascript: address, nor event handler), plug-in, frame or form.
@@ -35,12 +37,18 @@ NOTHING_RUNS = (
     '<meta http-equiv="Content-Security-Policy" content="script-src \'none\'; '
     "object-src 'none'; frame-src 'none'; form-action 'none'\">"
 )
-DOCTYPE = re.compile(r"\A(?:\ufeff)?\s*<!doctype\b[^>]{0,200}>", re.IGNORECASE)
+# Only what a browser skips before a doctype: ASCII blanks (the one byte-order mark it
+# skips too is gone with the decoding). With anything else before it, the policy must
+# come first, or a browser would put it in the body and ignore it.
+DOCTYPE = re.compile(r"\A[\t\n\f\r ]*<!doctype\b[^>]{0,200}>", re.IGNORECASE)
 XML_ISLAND = re.compile(r"<xml\b.*?(?:</xml\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 CHANGE_ATTRIBUTES = re.compile(r"""\s(?:cite|datetime)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 WORD_STYLE = re.compile(
     r"""mso-[\w-]+\s*:(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^;"'}>])*;?""", re.IGNORECASE
 )
+# Where WORD_STYLE applies: a style attribute's value (whose own quote ends it: inside
+# style='…' a "'" is not a quoted font name's) and a style sheet.
+STYLE_ATTRIBUTE = re.compile(r"""(\sstyle\s*=\s*)(?:"([^"]*)(?:"|\Z)|'([^']*)(?:'|\Z))""", re.I)
 # Word's comments: their authors, and their text, are part of the page, which nothing
 # here can take apart reliably.
 WORD_COMMENTS = re.compile(r"mso-(?:comment-|element:\s*comment)", re.IGNORECASE)
@@ -94,23 +102,34 @@ def html_without_metadata(data: bytes) -> bytes | None:
     if WORD_COMMENTS.search(text):
         return None
     text = HTML_COMMENT_OR_SCRIPT.sub(" ", text)
-    for pattern in (XML_ISLAND, CHANGE_ATTRIBUTES, WORD_STYLE):
+    for pattern in (XML_ISLAND, CHANGE_ATTRIBUTES):
         text = pattern.sub("", text)
+    text = STYLE_ATTRIBUTE.sub(without_word_style, text)
     text = HTML_META.sub(
         lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
     )
     text = HTML_TITLE.sub(r"\1\3", text)
     text = HTML_LINK.sub(lambda link: link[0] if public_link(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
-    text = HTML_STYLE_ELEMENT.sub(lambda style: without_private_references(style[0]), text)
+    text = HTML_STYLE_ELEMENT.sub(
+        lambda style: without_private_references(WORD_STYLE.sub("", style[0])), text
+    )
     # Last: once more the scripts, then what elements run on events, so that what the
     # removals above joined ("<p o href=x nload=…>", "<scr mso-x:y;ipt>") runs nothing.
     # Each becomes a blank, which joins no script (a blank before "onclick" is a
     # handler's start again: handlers go after scripts).
-    text = EVENT_HANDLER.sub(" ", HTML_COMMENT_OR_SCRIPT.sub(" ", text))
+    text = HTML_COMMENT_OR_SCRIPT.sub(" ", text)
+    text = HTML_TAG.sub(lambda tag: ACTIVE_ATTRIBUTE.sub(" ", tag[0]), text)
     # After the doctype, if any, which must come first.
     start = found.end() if (found := DOCTYPE.match(text)) else 0
     return (text[:start] + NOTHING_RUNS + text[start:]).encode(encoding)
+
+
+def without_word_style(attribute: re.Match[str]) -> str:
+    """A style attribute without Word's mso- properties, in its own quotes."""
+    quote = '"' if attribute[2] is not None else "'"
+    value = attribute[2] if attribute[2] is not None else attribute[3]
+    return f"{attribute[1]}{quote}{WORD_STYLE.sub('', value)}{quote}"
 
 
 def public_link(link: str) -> bool:

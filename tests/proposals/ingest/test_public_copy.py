@@ -693,6 +693,29 @@ RUNS_NOTHING = (
 def test_a_web_pages_public_copy_runs_nothing_after_its_doctype():
     copy = public_copy(b"\n<!DOCTYPE html>\n<html><body><p>Text.</p>", "html")
     assert copy == b"\n<!DOCTYPE html>" + RUNS_NOTHING + b"\n<html><body><p>Text.</p>"
+    # Before anything a browser does not skip, the doctype does not count: the policy
+    # comes first, or a browser would put it in the body and ignore it.
+    for before in (b"\x0b", "\u00a0".encode(), "\ufeff\ufeff".encode()):
+        page = before + b"<!DOCTYPE html><html><body><p>Text.</p>"
+        # (The copy keeps the original's byte-order mark.)
+        assert public_copy(page, "html").removeprefix(b"\xef\xbb\xbf").startswith(RUNS_NOTHING)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Text that reads like an attribute is text.
+        b"<p>Where one = the number of members, online = true</p>",
+        # Word writes its styles in single quotes, the quotes ending them.
+        b"<p><span style='mso-spacerun:yes'> </span>MOD KEN/12/3</p>"
+        b"<p>3.1 Text<span style='mso-tab-count:1'> </span>end</p>",
+    ],
+    ids=["attribute-like-text", "word-styles"],
+)
+def test_a_web_pages_public_copy_reads_as_the_original(page):
+    copy = public_copy(b"<html><body>" + page + b"</body></html>", "html")
+    assert extract(copy, "html").pages == extract(b"<html><body>" + page, "html").pages
+    assert b"mso-" not in copy
 
 
 def test_a_web_pages_public_copy_runs_no_script_and_links_no_author():
@@ -733,7 +756,6 @@ def test_a_web_pages_public_copy_runs_no_script_and_links_no_author():
         # A handler's name after a quote or a "/", as a browser reads it.
         b'<p title="a"onclick="alert(1)">x</p><svg/onload=alert(1)>',
         b'<img src="https://x/a.png"onerror="alert(1)">',
-        b"<p b=y'z c='>' onclick=alert(1)>x</p>",
         b'<p o onx="y"nclick=alert(1)>x</p><p<script></script>onclick=x>',
         # A script ends where a browser ends it, not at "</script-x>".
         b'<script>var end="</script-x>"; var ctx={userEmail:"jane.leaker@minfin.example"};'
@@ -741,7 +763,7 @@ def test_a_web_pages_public_copy_runs_no_script_and_links_no_author():
     ],
     ids=["handlers", "comment-joined", "island-joined", "style-joined", "attribute-joined",
          "handler-joined", "rev-made", "handler-after-quote", "handler-after-url",
-         "stray-quote", "joined-by-removal", "script-end-lookalike"],
+         "joined-by-removal", "script-end-lookalike"],
 )  # fmt: skip
 def test_a_web_pages_public_copy_runs_nothing_however_its_tags_are_made(page):
     copy = public_copy(b"<html>" + page + b"<p>Kept.</p>", "html").removeprefix(RUNS_NOTHING)
