@@ -99,7 +99,10 @@ PLAIN_NUMBER = re.compile(
 )
 # A table cell holding a margin number alone ("31A").
 MARGIN_ALONE = re.compile(r"^\d+[A-Z]?$")
-BRACKETED = re.compile(r"^\([^()]*\)$")
+# What may follow a proposal number in its cell before the text, or instead of it.
+NUMBER_NOTE = re.compile(
+    r"\s*(?:\*|\([^()]*\)|Rev\.?[ \t\u00a0]*\d+)[ \t\u00a0]*\n?", re.IGNORECASE
+)
 # In a table cell "Reasons:" may follow the text on the same line.
 REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
 WHOLE_PROVISION = re.compile(
@@ -461,18 +464,20 @@ def read_cells(
         proposal.provision = one_line(found["provision"])
         proposal.instrument = (found["instrument"] or "").upper()
         used.add(provision_at)
-        # The margin number's column is just before the provision's ("MN | Provision");
-        # not an article's ("3A | 3A.1").
-        margin_at = provision_at - 1
-        if (
-            "." in proposal.provision
-            and margin_at >= 0
-            and margin_at not in used
-            and MARGIN_ALONE.match(cells[margin_at])
-            and cells[margin_at] != proposal.provision.split(".")[0]
-        ):
-            proposal.margin_number = cells[margin_at]
-            used.add(margin_at)
+        # The margin number's column is beside the provision's ("MN | Provision", or
+        # after it); one holding the provision's article ("3A | 3A.1") is the article's.
+        article = proposal.provision.split(".")[0]
+        for beside in (provision_at - 1, provision_at + 1):
+            if (
+                "." in proposal.provision
+                and 0 <= beside < len(cells)
+                and beside not in used
+                and MARGIN_ALONE.match(cells[beside])
+            ):
+                used.add(beside)
+                if cells[beside] != article:
+                    proposal.margin_number = cells[beside]
+                    break
     elif resolution_at is not None:
         found = RESOLUTION.match(cells[resolution_at])
         proposal.resolution, proposal.resolution_title = found["resolution"], found["rest"].strip()
@@ -485,12 +490,13 @@ def read_cells(
         proposal.reasons = tidy(cells[reasons_at])
         used.add(reasons_at)
     rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
-    # "MOD ARB/25/1" and, on the lines below, the text, in one cell; not a note beside
-    # the number ("MOD RUS/27/7 (Russian Federation, Algeria)") nor one in brackets.
+    # "MOD ARB/25/1" and the text in one cell, after the number's marks and notes
+    # ("*", "Rev.1", "(Russian Federation, Algeria)"), which are not the text.
     after_number = cells[number_at][list(NUMBER_ALONE.finditer(cells[number_at]))[-1].end() :]
-    below = after_number.partition("\n")[2].strip()
-    if below and not after_number.partition("\n")[0].strip() and not BRACKETED.match(below):
-        rest.append((number_at, below))
+    while note := NUMBER_NOTE.match(after_number):
+        after_number = after_number[note.end() :]
+    if after_number.strip():
+        rest.append((number_at, after_number.strip()))
     if roles.get("proposers") in dict(rest) and roles.get("proposers") != number_at:
         proposal.proposers_as_stated = cells[roles["proposers"]]
         rest = [(i, c) for i, c in rest if i != roles["proposers"]]

@@ -297,14 +297,17 @@ def test_without_a_header_row_a_margin_number_beside_the_provision_is_not_the_pr
     rows = [
         ["5", "1.3", "MOD ARB/25/1", "These Regulations are established."],
         ["6", "1.4", "MOD ARB/25/2", "Other text."],
-        # An article's column is not a margin number's.
+        # An article's column is not a margin number's, nor the proposers'.
         ["3A", "3A.1", "ADD RUS/27/7", "Internet governance…"],
+        # A margin number's column after the provision's.
+        ["1.5", "7", "MOD ARB/25/3", "More text."],
     ]
-    first, second, third = parse_table(rows)
+    first, second, third, fourth = parse_table(rows)
     assert (first.margin_number, first.provision, first.proposers_as_stated) == ("5", "1.3", "")
     assert (second.margin_number, second.provision) == ("6", "1.4")
     assert first.text == "These Regulations are established."
-    assert (third.margin_number, third.provision) == ("", "3A.1")
+    assert (third.margin_number, third.provision, third.proposers_as_stated) == ("", "3A.1", "")
+    assert (fourth.margin_number, fourth.proposers_as_stated) == ("7", "")
 
 
 @pytest.mark.parametrize(
@@ -312,8 +315,15 @@ def test_without_a_header_row_a_margin_number_beside_the_provision_is_not_the_pr
     [
         (["1.3", "MOD RUS/27/7 (Russian Federation, Algeria)", "Deleted."], "Deleted."),
         (["1.3", "MOD ARB/25/1\n(Document 25, Add.1)", "These Regulations."], "These Regulations."),
+        # The text beside or below the number, after its marks.
+        (
+            ["1.3", "MOD ARB/25/1 These Regulations are established."],
+            "These Regulations are established.",
+        ),
+        (["1.3", "MOD RUS/27/7 Rev.1\nText of it."], "Text of it."),
+        (["1.3", "MOD RUS/27/7*\nText of it."], "Text of it."),
     ],
-    ids=["beside", "bracketed"],
+    ids=["beside", "bracketed", "same-line", "after-revision", "after-asterisk"],
 )
 def test_a_note_in_the_cell_of_the_number_is_not_the_proposals_text(row, text):
     (proposal,) = parse_table([row])
