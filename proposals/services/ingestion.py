@@ -310,13 +310,13 @@ def inside(path: Path, opened: os.stat_result, folder: Path) -> bool:
 def poll_folder(folder: Path, conference: Conference, origin: str, counts: dict) -> None:
     """Receive the folder's files, but not those changed in the last
     INGEST_POLL_SETTLE_SECONDS: one still being copied in would be received cut short,
-    and stay a failed document. The next poll takes it whole. A file dated later than
-    that (a clock set wrong, an archive's times unpacked elsewhere) is not being written
-    now: it is taken."""
+    and stay a failed document. The next poll takes it whole. A file dated in the future
+    waits too (a file server's clock can run ahead of this one's), but not one dated more
+    than a day ahead, which no clock is wrong by: an archive's times set wrong."""
     now, settle = time.time(), settings.INGEST_POLL_SETTLE_SECONDS
     for path in document_files(folder):
         try:
-            if now - settle < path.stat().st_mtime <= now + settle:
+            if now - settle < path.stat().st_mtime <= now + 86400:
                 counts["waiting"] += 1
                 continue
             data = file_bytes(path, folder)

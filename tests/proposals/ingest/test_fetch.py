@@ -194,15 +194,19 @@ class TestIntake:
         an_hour_ago = time.time() - 3600
         os.utime(tmp_path / "old.txt", (an_hour_ago, an_hour_ago))
         (tmp_path / "copying.pdf").write_bytes(b"%PDF-1.7 half of it")
-        # Dated a day ahead: unpacked from an archive made by a clock set wrong.
+        # Dated a week ahead: unpacked from an archive made by a clock set wrong.
         (tmp_path / "ahead.txt").write_bytes(DOC.replace(b"29", b"31"))
-        a_day_ahead = time.time() + 86400
-        os.utime(tmp_path / "ahead.txt", (a_day_ahead, a_day_ahead))
+        a_week_ahead = time.time() + 7 * 86400
+        os.utime(tmp_path / "ahead.txt", (a_week_ahead, a_week_ahead))
+        # Dated ten minutes ahead: a file server's clock ahead of ours, still copying.
+        (tmp_path / "server-ahead.pdf").write_bytes(b"%PDF-1.7 half of it")
+        ten_minutes_ahead = time.time() + 600
+        os.utime(tmp_path / "server-ahead.pdf", (ten_minutes_ahead, ten_minutes_ahead))
         settings.INGEST_POLL_SOURCES = [
             {"conference": "wcit-12", "origin": "official", "folder": str(tmp_path)}
         ]
         counts = sources_poll()
-        assert (counts["received"], counts["waiting"], counts["failed"]) == (2, 1, 0)
+        assert (counts["received"], counts["waiting"], counts["failed"]) == (2, 2, 0)
         assert Document.objects.count() == 2
 
     def test_the_command_fetches_a_url(self, server, django_capture_on_commit_callbacks):
