@@ -428,8 +428,9 @@ def parse_table(rows: list[list[str]], page: int = 1) -> list[ParsedProposal]:
             if not action:
                 proposal.problems.append("no action symbol")
             row_proposals.append(proposal)
+        after_number = cells[number_at][numbers[-1].end() :]
         for proposal in row_proposals:
-            read_cells(proposal, cells, number_at, used, roles)
+            read_cells(proposal, cells, number_at, used, roles, after_number)
         proposals.extend(row_proposals)
     return proposals
 
@@ -440,9 +441,11 @@ def read_cells(
     number_at: int,
     used: set[int],
     roles: dict[str, int],
+    after_number: str,
 ) -> None:
     """The provision, proposers, text and reasons of a table row; `used` are the cells
-    read already (the number and the action)."""
+    read already (the number and the action), `after_number` what follows the last
+    number in its cell."""
     used = set(used) | {roles[role] for role in NOT_THE_PROPOSALS if role in roles}
     by_role = roles.get("provision")
     numbered = [i for i, c in enumerate(cells) if i not in used and WHOLE_PROVISION.match(c)]
@@ -492,7 +495,6 @@ def read_cells(
     rest = [(i, c) for i, c in enumerate(cells) if i not in used and c]
     # "MOD ARB/25/1" and the text in one cell, after the number's marks and notes
     # ("*", "Rev.1", "(Russian Federation, Algeria)"), which are not the text.
-    after_number = cells[number_at][list(NUMBER_ALONE.finditer(cells[number_at]))[-1].end() :]
     while note := NUMBER_NOTE.match(after_number):
         after_number = after_number[note.end() :]
     if after_number.strip():

@@ -451,12 +451,8 @@ def stored_files_forget(names: list[str]) -> None:
     of one document that differ only in what the copy removes share theirs."""
 
     def delete_unused():
-        used = set(
-            Document.objects.filter(Q(file__in=names) | Q(public_file__in=names)).values_list(
-                "file", "public_file"
-            )
-        )
-        used = {name for pair in used for name in pair}
+        named = Document.objects.filter(Q(file__in=names) | Q(public_file__in=names))
+        used = {name for pair in named.values_list("file", "public_file") for name in pair}
         for name in set(names) - used:
             default_storage.delete(name)
 
@@ -1292,7 +1288,7 @@ def save_proposals(
     # decided (see curator_reviews).
     history += [
         (row, CHANGE, f"{noting[row.number]} {LEFT_OUT_LOGGED}")
-        for row, _, _ in list(history)
+        for row, _, _ in history
         if row.number in noting and row.document_id == document.pk
     ]
     # A version superseded now is no longer in question as left out (no query if none was).
