@@ -164,7 +164,8 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
     higher is better, so cursor pagination can order by it) and what `snippet()` turns
     into HTML: `snippet_raw`, the database's headline on PostgreSQL, or elsewhere
     `snippet_text`, the text to highlight (`snippet_of`, the same text the headline is
-    cut from). In a search of proposals, proposal numbers are matched on the number."""
+    cut from); neither when `snippet_of` is None. In a search of proposals, proposal
+    numbers are matched on the number."""
     groups = []
     if "number" in fields:
         query, groups = number_groups(query)
@@ -184,30 +185,33 @@ def search(queryset: QuerySet, query: str, *, fields: tuple[str, ...], snippet_o
     if condition is None:
         return unranked(queryset, snippet_of)
     queryset = queryset.filter(condition)
-    if postgres():
-        parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
-        return queryset.annotate(
-            rank_score=Cast(SearchRank(F("search_vector"), parsed) * 1_000_000, IntegerField()),
-            snippet_raw=SearchHeadline(
-                snippet_of,
-                parsed,
-                config=CONFIG,
-                start_sel=SENTINEL_START,
-                stop_sel=SENTINEL_STOP,
-                max_fragments=2,
-            ),
+    if not postgres():
+        return unranked(queryset, snippet_of)
+    parsed = SearchQuery(query, search_type="websearch", config=CONFIG)
+    queryset = queryset.annotate(
+        rank_score=Cast(SearchRank(F("search_vector"), parsed) * 1_000_000, IntegerField())
+    )
+    if snippet_of is None:
+        return queryset
+    return queryset.annotate(
+        snippet_raw=SearchHeadline(
+            snippet_of,
+            parsed,
+            config=CONFIG,
+            start_sel=SENTINEL_START,
+            stop_sel=SENTINEL_STOP,
+            max_fragments=2,
         )
-    return unranked(queryset, snippet_of)
+    )
 
 
 def unranked(queryset: QuerySet, snippet_of) -> QuerySet:
     """Search's annotations without a rank: every row scores the same, and the snippet
-    is highlighted in Python."""
-    return queryset.annotate(
-        rank_score=Value(0, IntegerField()),
-        snippet_raw=Value(None, CharField()),
-        snippet_text=snippet_of,
-    )
+    (if any) is highlighted in Python."""
+    queryset = queryset.annotate(rank_score=Value(0, IntegerField()))
+    if snippet_of is None:
+        return queryset
+    return queryset.annotate(snippet_raw=Value(None, CharField()), snippet_text=snippet_of)
 
 
 def proposal_snippet_source():

@@ -108,6 +108,21 @@ class TestOnEveryDatabase:
         rows = api.get(LIST, {"page_size": 5}).json()["results"]
         assert {r["snippet"] for r in rows} == {None}
 
+    @pytest.mark.parametrize(("path", "q"), [(LIST, "security"), ("/api/v1/documents/", "Arab")])
+    def test_a_csv_of_a_search_holds_the_same_rows_and_cuts_no_snippets(self, api, path, q):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        listed = [row["url"] for row in api.get(path, {"q": q, "page_size": 500}).json()["results"]]
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(path, {"q": q, "format": "csv"})
+            lines = b"".join(response.streaming_content).decode().splitlines()
+        assert listed
+        assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == sorted(listed)
+        sql = " ".join(query["sql"] for query in captured).lower()
+        assert "ts_headline" not in sql
+        assert "coalesce(nullif" not in sql  # SQLite's snippet source
+
     def test_documents_are_searchable_too(self, api):
         response = api.get("/api/v1/documents/", {"q": "Arab"})
         symbols = {r["symbol"] for r in response.json()["results"]}
