@@ -49,9 +49,11 @@ REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]
 ARTICLE_NAMES = ("ARTICLE", "ARTÍCULO", "ARTICULO")
 APPENDIX_NAMES = ("APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE")
 ARTICLE_WORDS = ARTICLE_NAMES + APPENDIX_NAMES
+# The title is on the next line, or after a dash on the same one ("ARTICLE 3A – Internet").
 ARTICLE = re.compile(
     rf"(?im)^[ \t\u00a0]*(?:(?:{'|'.join(ARTICLE_NAMES)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
-    rf"|(?:{'|'.join(APPENDIX_NAMES)})[ \t\u00a0]+(?P<appendix>\d+))[ \t\u00a0]*$"
+    rf"|(?:{'|'.join(APPENDIX_NAMES)})[ \t\u00a0]+(?P<appendix>\d+))"
+    r"(?:[ \t\u00a0]*[-\u2013\u2014][ \t\u00a0]*(?P<title>[^\n]{1,80}?))?[ \t\u00a0]*$"
 )
 
 
@@ -65,6 +67,13 @@ def mentions(upper: str, words: tuple[str, ...]) -> bool:
 def heading_number(heading: re.Match) -> str:
     """The article an ARTICLE heading names, as the reference data numbers it."""
     return heading["article"] or f"Appendix {heading['appendix']}"
+
+
+def heading_of(heading: re.Match, text: str) -> tuple[str, str]:
+    """An ARTICLE heading found in `text`: (number, title), the title on its line or the
+    next."""
+    title = heading["title"] or heading_title(text[heading.end() :])
+    return heading_number(heading), title
 
 
 # "CHAPTER II" (the Constitution and Convention), above an ARTICLE heading.
@@ -235,7 +244,7 @@ def parse_text(pages: list[str]) -> list[ParsedProposal]:
     # An ARTICLE heading above the first proposal heads it, as one after the reasons does.
     intro = text[: starts[0].start()] if starts else ""
     if mentions(intro.upper(), ARTICLE_WORDS) and (found := list(ARTICLE.finditer(intro))):
-        heading = (heading_number(found[-1]), heading_title(intro[found[-1].end() :]))
+        heading = heading_of(found[-1], intro)
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         # Pages are numbered from 1: the number of pages starting at or before the match.
@@ -262,7 +271,7 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         # The cheap tests first: the tail can be pages long.
         upper = tail.upper()
         if mentions(upper, ARTICLE_WORDS) and (after := ARTICLE.search(tail)):
-            following = (heading_number(after), heading_title(tail[after.end() :]))
+            following = heading_of(after, tail)
             tail = tail[: after.start()]
         if mentions(upper, CHAPTER_WORDS) and (chapter := CHAPTER.search(tail)):
             tail = tail[: chapter.start()]
@@ -273,14 +282,13 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         # Without reasons to end it, a heading after its text heads the next proposal.
         heading = ARTICLE.search(body) if mentions(body.upper(), ARTICLE_WORDS) else None
         if heading and body[: heading.start()].strip():
-            following = (heading_number(heading), heading_title(body[heading.end() :]))
+            following = heading_of(heading, body)
             body = body[: heading.start()]
 
     if article := ARTICLE.search(body):
-        proposal.article = heading_number(article)
+        proposal.article, proposal.article_title = heading_of(article, body)
         rest = body[article.end() :]
-        proposal.article_title = heading_title(rest)
-        if proposal.article_title:
+        if proposal.article_title and not article["title"]:  # the title's line goes too
             rest = rest.lstrip("\n").split("\n", 1)[1] if "\n" in rest.lstrip("\n") else ""
         body = body[: article.start()] + rest
 

@@ -112,6 +112,43 @@ def test_article_heading_gives_the_article_and_its_title():
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        "ARTICLE 3A – Internet",
+        "ARTICLE 3A - Internet",
+        "ARTICLE\u00a03A\u00a0\u2014\u00a0Internet ",
+    ],
+)
+def test_an_article_heading_with_its_title_on_the_same_line(heading):
+    text = (
+        f"ADD\tRUS/27/7\n\n{heading}\n\n31A\t3A.1\tInternet governance shall be effected…\n"
+        "Reasons:\t§ 34 of the Tunis Agenda.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert (proposal.article, proposal.article_title) == ("3A", "Internet")
+    assert (proposal.margin_number, proposal.provision) == ("31A", "3A.1")
+    assert proposal.text == "Internet governance shall be effected…"
+
+
+def test_an_article_heading_with_its_title_on_the_same_line_heads_the_next_proposal():
+    text = (
+        "MOD\tRUS/27/6\n5\t1.3\tFirst.\nReasons:\tR6.\n\nARTICLE 3A – Internet\n"
+        "ADD\tRUS/27/7\n31A\t3A.1\tSecond.\nReasons:\tR7.\n"
+    )
+    first, second = parse_text([text])
+    assert (first.reasons, first.article) == ("R6.", "")
+    assert (second.article, second.article_title, second.text) == ("3A", "Internet", "Second.")
+
+
+def test_a_line_starting_with_article_and_a_long_sentence_is_not_a_heading():
+    sentence = "Article 6 – " + "the Member States shall ensure that " * 4
+    text = f"MOD\tRUS/27/6\n5\t1.3\tFirst.\n{sentence}\nReasons:\tR6.\n"
+    (proposal,) = parse_text([text])
+    assert proposal.article == ""
+    assert sentence.strip() in proposal.text
+
+
+@pytest.mark.parametrize(
     ("line", "resolution", "title"),
     [
         ("DRAFT NEW RESOLUTION [ARB-1]", "[ARB-1]", ""),
