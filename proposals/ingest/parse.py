@@ -297,7 +297,9 @@ def read_body(proposal: ParsedProposal, body: str) -> tuple[str, str] | None:
         resolution = None  # "Resolution 130 (…)" wrapped to a line start in the text
     if resolution:
         proposal.resolution = resolution["resolution"]
-        proposal.resolution_title = resolution["rest"].strip()
+        proposal.resolution_title = resolution["rest"].strip() or title_below(
+            body[resolution.end() :]
+        )
         body = body[: resolution.start()] + body[resolution.end() :]
     else:
         lines = body.strip("\n").split("\n")
@@ -328,6 +330,28 @@ def heading_title(after_heading: str) -> str:
     if title and len(title) <= 80 and not MARGIN_AND_PROVISION.match(line):
         return title
     return ""
+
+
+def title_below(after_heading: str) -> str:
+    """The line below "DRAFT NEW RESOLUTION [ARB-1]": the resolution's title when it
+    reads as one (capitalised, short, not ending as a sentence or the preamble does: "The
+    Plenipotentiary Conference …,"). Empty when the line after it starts in lower case,
+    which may be the title wrapped: half a title would be wrong, and a curator fills it
+    in. The title stays in the text, which is the whole resolution."""
+    lines = after_heading.lstrip().split("\n", 2)
+    title = lines[0].strip()
+    below = lines[1].strip() if len(lines) > 1 else ""
+    if (
+        not title
+        or len(title) > 200
+        or not title[0].isupper()
+        or title[-1] in ",.:;"
+        or REASONS.match(title)
+        or MARGIN_AND_PROVISION.match(title)
+        or below[:1].islower()
+    ):
+        return ""
+    return title
 
 
 def one_line(provision: str) -> str:

@@ -148,22 +148,25 @@ def test_a_line_starting_with_article_and_a_long_sentence_is_not_a_heading():
     assert sentence.strip() in proposal.text
 
 
+IRAQ = "Support and assistance for Iraq…"
+
+
 @pytest.mark.parametrize(
     ("line", "resolution", "title"),
     [
-        ("DRAFT NEW RESOLUTION [ARB-1]", "[ARB-1]", ""),
-        ("DRAFT RESOLUTION [EUR/A25-1]", "[EUR/A25-1]", ""),
+        ("DRAFT NEW RESOLUTION [ARB-1]", "[ARB-1]", IRAQ),
+        ("DRAFT RESOLUTION [EUR/A25-1]", "[EUR/A25-1]", IRAQ),
         ("MOD RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
         ("RESOLUTION 130 (Rev. Guadalajara, 2010)", "130", "(Rev. Guadalajara, 2010)"),
-        ("PROJET DE NOUVELLE RÉSOLUTION [ARB-1]", "[ARB-1]", ""),
+        ("PROJET DE NOUVELLE RÉSOLUTION [ARB-1]", "[ARB-1]", IRAQ),
         ("MOD RÉSOLUTION 130 (Rév. Guadalajara, 2010)", "130", "(Rév. Guadalajara, 2010)"),
-        ("PROYECTO DE NUEVA RESOLUCIÓN [ARB-1]", "[ARB-1]", ""),
+        ("PROYECTO DE NUEVA RESOLUCIÓN [ARB-1]", "[ARB-1]", IRAQ),
     ],
 )
 def test_reads_resolutions(line, resolution, title):
     # Without a proposal number, a heading is not a proposal of its own.
     assert parse_text([line + "\n"]) == []
-    text = f"ADD\tARB/79A1/9\n\n{line}\n\nSupport and assistance for Iraq…\n\nReasons: Aim.\n"
+    text = f"ADD\tARB/79A1/9\n\n{line}\n\n{IRAQ}\n\nReasons: Aim.\n"
     (proposal,) = parse_text([text])
     assert (proposal.resolution, proposal.resolution_title) == (resolution, title)
     assert proposal.text.startswith("Support and assistance")
@@ -385,6 +388,27 @@ def test_the_rule_ending_a_document_is_not_part_of_the_last_reasons():
     # A Word document's paragraphs come out one to a line, the rule with them.
     (proposal,) = parse_text(["MOD\tF/12/1\n5\t1.3\tTexte.\nReasons:\tUpdate.\n______________\n"])
     assert proposal.reasons == "Update."
+
+
+@pytest.mark.parametrize(
+    ("below", "title"),
+    [
+        # In a PDF the title may wrap: half a title would be wrong.
+        ("Strengthening the role of ITU in building confidence\nand security in the use", ""),
+        ("The Plenipotentiary Conference (Busan, 2014),\nconsidering", ""),  # the preamble
+        ("considering\na) that spam", ""),
+        ("Reasons:\tWhy.", ""),
+        ("Measures to counter spam\nThe Plenipotentiary Conference (Busan, 2014),", None),
+        ("Измерение информационного общества\n", None),
+    ],
+)
+def test_a_resolutions_title_on_the_line_below_its_heading(below, title):
+    text = f"ADD\tARB/79A1/9\nDRAFT NEW RESOLUTION [ARB-1]\n{below}\nReasons:\tWhy.\n"
+    (proposal,) = parse_text([text])
+    expected = below.split("\n")[0] if title is None else title
+    assert proposal.resolution_title == expected
+    if expected:
+        assert proposal.text.startswith(expected)  # the title stays in the resolution's text
 
 
 def test_a_resolution_numbered_the_1988_way():
