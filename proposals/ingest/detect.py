@@ -38,7 +38,7 @@ def detect_type(data: bytes) -> str:
         text = decode_text(data[:65536], final=False)
     except UnicodeDecodeError:
         # A web page in a legacy encoding (Word's "Save as Web Page" writes windows-1252).
-        head = data[:1024].decode("latin-1")
+        head = data[:65536].decode("latin-1")
         if looks_like_html(head) and "\x00" not in head:
             return HTML
         raise UnsupportedDocument("Binary data of an unknown kind.") from None
@@ -49,9 +49,17 @@ def detect_type(data: bytes) -> str:
     return TEXT
 
 
+# An element only a web page has. Looked for anywhere in the first 64 KB, not only at the
+# start: an XHTML page opens with an XML declaration, a page a browser saved with a
+# comment ("<!-- saved from url=… -->"), a Word page with kilobytes of styles. A page
+# read as plain text would be published as it is, its author's <meta> included.
+HTML_ELEMENT = re.compile(r"<(?:html|head|body|meta)[\s>/]", re.IGNORECASE)
+
+
 def looks_like_html(text: str) -> bool:
-    head = text.lstrip("\ufeff \t\r\n")[:1024].lower()
-    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+    return text.lstrip("\ufeff \t\r\n")[:14].lower() == "<!doctype html" or bool(
+        HTML_ELEMENT.search(text, 0, 65536)
+    )
 
 
 META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)

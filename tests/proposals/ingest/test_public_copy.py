@@ -682,6 +682,34 @@ def test_a_word_web_pages_public_copy_has_an_empty_title():
     assert b"<title></title>" in copy
 
 
+WORD_STYLES = "<style>" + "p.MsoNormal {margin:0cm; font-size:11.0pt;}\n" * 40 + "</style>"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+        'Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml">',
+        "<!-- saved from url=(0035)https://intranet.example.gov/drafts -->\n<html>",
+        '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN">',
+    ],
+    ids=["xhtml", "saved-from", "doctype-upper"],
+)
+def test_a_web_page_opening_with_a_declaration_or_comment_is_cleaned_as_a_web_page(opening):
+    from proposals.ingest.detect import detect_type
+
+    page = (
+        f'{opening}<head><meta name="author" content="Jane Leaker"/>{WORD_STYLES}</head>'
+        "<body><p>MOD\tRUS/27/7</p><p>5\t1.3\tText.</p><p>Reasons:\tWhy.</p></body></html>"
+    ).encode()
+    assert detect_type(page) == "html"
+    copy = public_copy(page, "html")
+    assert b"Jane Leaker" not in copy and b"intranet" not in copy
+    assert extract(copy, "html").pages == extract(page, "html").pages
+    assert "MOD\tRUS/27/7" in extract(page, "html").pages[0]
+
+
 # A policy first in every web page's copy: a browser that reads it runs nothing, whatever
 # is left (an iframe's srcdoc, a javascript: address in SVG).
 RUNS_NOTHING = (
