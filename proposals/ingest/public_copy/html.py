@@ -77,15 +77,23 @@ HTML_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 HTML_META = re.compile(r"<meta\b" + TAG_BODY, re.IGNORECASE)
-# A <meta> whose name (or property, item property) has one of these in it: author,
-# author_email, DC.creator, citation_author, twitter:creator, article:author,
-# last-saved-by. (The name's start is bounded: an unclosed tag can be the rest of the page.)
-IDENTIFYING_META_NAME = re.compile(
-    r"""\b(?:name|property|itemprop)\s*=\s*["']?[^"'\s>]{0,40}?"""
-    r"(?:author|creator|generator|publisher|owner|copyright|company|modified-by|saved-by|"
-    r"originator)",
-    re.IGNORECASE,
-)
+# A <meta> says something about the page or about who made it, under names without end
+# (author, DC.contributor, reply-to, lastModifiedBy, Template, twitter:site…). So the
+# copy keeps only those that say how to read it, and drops the rest: its encoding, its
+# type, how wide to show it, and the program Word saved it for (ProgId). Each attribute
+# name with its value, if any, as a browser reads them.
+META_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+KEPT_META = {
+    # (name, value) of the attribute that says what the <meta> is, and what its content
+    # may be: None for no content.
+    ("charset", None): None,
+    ("http-equiv", "content-type"): re.compile(r"text/html\s*(?:;\s*charset=[\w.:-]+)?\s*"),
+    ("name", "viewport"): re.compile(
+        r"(?:\s*(?:width|height|initial-scale|minimum-scale|maximum-scale|user-scalable)"
+        r"\s*=\s*[\w.-]{1,20}\s*,?)+"
+    ),
+    ("name", "progid"): re.compile(r"Word\.Document"),
+}
 CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"]*)"\s*\)|'([^']*)'\s*\)|([^)]*)(?:\)|\Z))""", re.IGNORECASE
 )
@@ -105,9 +113,7 @@ def html_without_metadata(data: bytes) -> bytes | None:
     for pattern in (XML_ISLAND, CHANGE_ATTRIBUTES):
         text = pattern.sub("", text)
     text = STYLE_ATTRIBUTE.sub(without_word_style, text)
-    text = HTML_META.sub(
-        lambda meta: "" if IDENTIFYING_META_NAME.search(meta[0]) else meta[0], text
-    )
+    text = HTML_META.sub(lambda meta: meta[0] if is_kept_meta(meta[0]) else "", text)
     text = HTML_TITLE.sub(r"\1\3", text)
     text = HTML_LINK.sub(lambda link: link[0] if public_link(link[0]) else "", text)
     text = HTML_TAG.sub(lambda tag: without_private_references(tag[0]), text)
@@ -123,6 +129,26 @@ def html_without_metadata(data: bytes) -> bytes | None:
     # After the doctype, if any, which must come first.
     start = found.end() if (found := DOCTYPE.match(text)) else 0
     return (text[:start] + NOTHING_RUNS + text[start:]).encode(encoding)
+
+
+def is_kept_meta(meta: str) -> bool:
+    """Whether a <meta> is one that says how to read the page (KEPT_META), and nothing
+    else."""
+    attributes = {}
+    for found in META_ATTRIBUTE.finditer(meta.removeprefix(meta[:5]).rstrip(">")):
+        value = next((v for v in found.groups()[1:] if v is not None), None)
+        attributes[found[1].lower()] = value
+    content = attributes.pop("content", None)
+    if len(attributes) != 1:
+        return False
+    ((name, value),) = attributes.items()
+    key = (name, None if name == "charset" else (value or "").strip().lower())
+    if key not in KEPT_META:
+        return False
+    allowed = KEPT_META[key]
+    if allowed is None:
+        return content is None
+    return content is not None and allowed.fullmatch(content) is not None
 
 
 def without_word_style(attribute: re.Match[str]) -> str:

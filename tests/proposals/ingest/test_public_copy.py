@@ -710,6 +710,37 @@ def test_a_web_page_opening_with_a_declaration_or_comment_is_cleaned_as_a_web_pa
     assert "MOD\tRUS/27/7" in extract(page, "html").pages[0]
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta name="author" content="Jane Leaker">',
+        '<meta name="DC.contributor" content="Jane Leaker">',
+        '<meta name="dcterms.rightsHolder" content="Jane Leaker">',
+        '<meta http-equiv="Reply-To" content="jane@leaker.example">',
+        "<meta name=lastModifiedBy content='Jane Leaker'>",
+        '<meta name="Template" content="C:\\Users\\jleaker\\Templates\\Normal.dotm">',
+        '<meta name="twitter:site" content="@janeleaker">',
+        '<meta property="og:site_name" content="Jane Leaker blog">',
+        '<meta name="keywords" content="for Jane Leaker">',  # Word's Keywords property
+        '<meta name=viewport content="Jane Leaker">',
+        "<meta charset=utf-8 name=author content='Jane Leaker'>",
+    ],
+)
+def test_a_web_pages_public_copy_keeps_no_meta_but_those_saying_how_to_read_it(meta):
+    kept = (
+        "<meta charset=utf-8>"
+        '<meta http-equiv=Content-Type content="text/html; charset=utf-8">'
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
+        '<META NAME=ProgId CONTENT="Word.Document"/>'
+    )
+    page = f"<html><head>{kept}{meta}</head><body><p>Text.</p></body></html>".encode()
+    copy = public_copy(page, "html")
+    assert b"eaker" not in copy and b"<meta" not in copy.replace(RUNS_NOTHING, b"").replace(
+        kept.encode(), b""
+    )
+    assert kept.encode() in copy
+
+
 # A policy first in every web page's copy: a browser that reads it runs nothing, whatever
 # is left (an iframe's srcdoc, a javascript: address in SVG).
 RUNS_NOTHING = (
@@ -820,8 +851,8 @@ def test_a_web_pages_public_copy_runs_nothing_however_its_tags_are_made(page):
         (
             b'<meta name="DC.creator" content="Jane"><meta property="article:author" content=J>'
             b'<meta name=citation_author content=J><meta itemprop="author" content="J">'
-            b'<meta name="last-saved-by" content="J"><meta name="viewport" content="width">',
-            b'<meta name="viewport" content="width">',
+            b'<meta name="last-saved-by" content="J"><meta name="viewport" content="width=1">',
+            b'<meta name="viewport" content="width=1">',
         ),
     ],
     ids=[
