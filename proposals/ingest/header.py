@@ -69,6 +69,27 @@ CONFERENCE_KINDS = {
     "WATTC": "wattc",
 }  # fmt: skip
 CONFERENCE = re.compile(rf"\b(?P<kind>{'|'.join(CONFERENCE_KINDS)})-(?P<year>\d{{2}})\b")
+# Some headers name the conference without its acronym: "WORLD RADIOCOMMUNICATION
+# CONFERENCE" above "Geneva, 22 October – 16 November 2007". In English, French, Spanish.
+CONFERENCE_NAMES = {
+    "wcit": r"INTERNATIONAL TELECOMMUNICATIONS|T[ÉE]L[ÉE]COMMUNICATIONS INTERNATIONALES"
+    r"|TELECOMUNICACIONES INTERNACIONALES",
+    "pp": r"PLENIPOTENTIARY CONFERENCE|CONF[ÉE]RENCE DE PL[ÉE]NIPOTENTIAIRES"
+    r"|CONFERENCIA DE PLENIPOTENCIARIOS",
+    "wrc": r"WORLD RADIOCOMMUNICATION CONFERENCE|CONF[ÉE]RENCE MONDIALE DES RADIOCOMMUNICATIONS"
+    r"|CONFERENCIA MUNDIAL DE RADIOCOMUNICACIONES",
+    "wtsa": r"STANDARDIZATION ASSEMBLY|ASSEMBL[ÉE]E MONDIALE DE NORMALISATION"
+    r"|ASAMBLEA MUNDIAL DE NORMALIZACI[ÓO]N",
+    "wtdc": r"TELECOMMUNICATION DEVELOPMENT CONFERENCE"
+    r"|CONF[ÉE]RENCE MONDIALE DE D[ÉE]VELOPPEMENT DES T[ÉE]L[ÉE]COMMUNICATIONS"
+    r"|CONFERENCIA MUNDIAL DE DESARROLLO DE LAS TELECOMUNICACIONES",
+    "wtpf": r"POLICY FORUM|FORUM MONDIAL DES POLITIQUES|FORO MUNDIAL DE POL[IÍ]TICA",
+    "wattc": r"ADMINISTRATIVE TELEGRAPH AND TELEPHONE CONFERENCE",
+}
+CONFERENCE_NAME = re.compile(
+    "(?i)" + "|".join(f"(?P<{kind}>{names})" for kind, names in CONFERENCE_NAMES.items())
+)
+YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 # The title under the source line: "PROPOSALS FOR THE WORK OF THE CONFERENCE", "EUROPEAN
 # COMMON PROPOSALS…", "INTER-AMERICAN PROPOSALS…", "PROPOSITIONS POUR LES TRAVAUX DE LA
 # CONFÉRENCE", "PROPUESTAS PARA LOS TRABAJOS DE LA CONFERENCIA".
@@ -125,11 +146,28 @@ def parse_header(first_page: str) -> Header:
     if original := ORIGINAL.search(text):
         header.language = original["language"].strip()
 
-    if conference := CONFERENCE.search(text):
-        header.conference_slug = f"{CONFERENCE_KINDS[conference['kind']]}-{conference['year']}"
+    header.conference_slug = conference_slug(text, symbol)
 
     header.source_line = source_line(text)
     return header
+
+
+def conference_slug(text: str, symbol: re.Match | None) -> str:
+    """The conference the header names, by its acronym ("(WCIT-12)") or by its name and
+    the year of its dates. Only in the header, above the document's symbol (or, without
+    one, in the first lines): the text below cites other conferences ("Resolution 803
+    (WRC-03)"), which are not this document's. Empty when the header does not say."""
+    first_lines = "\n".join(text.split("\n", 10)[:10])
+    header = text[: symbol.end()] if symbol is not None else first_lines
+    if conference := CONFERENCE.search(header):
+        return f"{CONFERENCE_KINDS[conference['kind']]}-{conference['year']}"
+    if named := CONFERENCE_NAME.search(header):
+        # The year on the name's line or in its dates on the next two ("Geneva, 22
+        # October – 16 November 2007"), not further: a later year is a document's date.
+        after = header[named.end() :].split("\n", 3)
+        if year := YEAR.search("\n".join(after[:3])):
+            return f"{named.lastgroup}-{year[1]}"
+    return ""
 
 
 def source_line(text: str) -> str:

@@ -430,6 +430,30 @@ def test_the_header_reads_french_and_spanish_documents(first_page, expected):
 
 
 @pytest.mark.parametrize(
+    ("header", "slug"),
+    [
+        # Named without its acronym: the year of its dates.
+        (
+            "WORLD RADIOCOMMUNICATION CONFERENCE\nGeneva, 22 October – 16 November 2007\n"
+            "Addendum 25 to\nDocument 10-E\n3 October 2007",
+            "wrc-07",
+        ),
+        ("PLENIPOTENTIARY CONFERENCE\nBusan, 20 October – 7 November 2014\nDocument 79-E", "pp-14"),
+        (
+            "CONFÉRENCE DE PLÉNIPOTENTIAIRES\nBusan, 20 octobre – 7 novembre 2014\nDocument 79-F",
+            "pp-14",
+        ),
+        # Without a year near the name, the header does not say which.
+        ("PLENIPOTENTIARY CONFERENCE\n\n\n\nDocument 79-E\n17 October 2014", ""),
+        ("Document 79-E\n17 October 2014\nOriginal: English", ""),
+    ],
+)
+def test_a_conference_cited_below_the_header_is_not_the_documents(header, slug):
+    below = "\nAgenda item 7.2\nResolution 803 (WRC-03) and Resolution 130 (Rev. PP-10) say…"
+    assert parse_header(header + below).conference_slug == slug
+
+
+@pytest.mark.parametrize(
     ("line", "slug"),
     [
         ("CONFÉRENCE MONDIALE DES TÉLÉCOMMUNICATIONS INTERNATIONALES (CMTI-12)", "wcit-12"),
