@@ -32,7 +32,7 @@ DATASETS = {
         PROPOSAL_CSV_COLUMNS,
     ),
     "documents": (
-        lambda: Document.objects.visible_to(None).for_display(),
+        lambda: Document.objects.visible_to(None).for_display().with_base_shown_to(None),
         DocumentSerializer,
         DOCUMENT_CSV_COLUMNS,
     ),

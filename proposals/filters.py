@@ -121,8 +121,11 @@ class ProposalFilterSet(django_filters.FilterSet):
         what="article",
         label="Article number, e.g. 3A: proposals on the article or any provision in it",
     )
+    # Only the documents the reader may see: one they may not is unknown, as a missing
+    # one is, and stays out of the browsable API's form.
     document = django_filters.ModelChoiceFilter(
-        queryset=Document.objects.all(), error_messages=unknown("document")
+        queryset=lambda request: Document.objects.visible_to(getattr(request, "user", None)),
+        error_messages=unknown("document"),
     )
     origin = django_filters.ChoiceFilter(field_name="document__origin", choices=Origin.choices)
     outcome = ChoicesFilter(choices=Outcome.choices)

@@ -5,6 +5,7 @@ import re
 from django.db import models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -14,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -239,6 +241,15 @@ class DocumentQuerySet(models.QuerySet):
         if sees_unpublished(user):
             return self
         return self.filter(Q(file="") | ~Q(file_type=""))
+
+    def with_base_shown_to(self, user):
+        """With `shown_base_id`: the base document's id (of an addendum, a revision) when
+        `user` may see that document, else None, so that a link to it tells nothing of
+        one they may not."""
+        visible = self.model.objects.visible_to(user).filter(pk=OuterRef("base_document"))
+        return self.annotate(
+            shown_base_id=Case(When(Exists(visible), then=F("base_document")), default=None)
+        )
 
 
 # Each kind of proposer a sponsorship may name, and the field of its code (the code the

@@ -271,8 +271,15 @@ def document_detail(request, pk: int):
     document = get_object_or_404(
         Document.objects.visible_to(request.user)
         .without_text()
-        .select_related("conference", "base_document__conference")
+        .select_related("conference")
         .prefetch_related(
+            # Only a base document the reader may see: else None, and no link to it.
+            Prefetch(
+                "base_document",
+                Document.objects.visible_to(request.user)
+                .without_text()
+                .select_related("conference"),
+            ),
             "intakes__received_by",
             Prefetch("derived_documents", Document.objects.visible_to(request.user).without_text()),
         ),

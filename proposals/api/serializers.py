@@ -186,10 +186,11 @@ class DocumentSerializer(SearchSnippetMixin, CanonicalURLMixin, serializers.Mode
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_base_document(self, obj):
-        if obj.base_document_id is None:
+        # Only one the reader may see (DocumentQuerySet.with_base_shown_to); by id, as the
+        # base document's own row is not needed for its address.
+        if obj.shown_base_id is None:
             return None
-        # By id: the base document's own row is not needed for its address.
-        return canonical_url(self.context, "api:document-detail", pk=obj.base_document_id)
+        return canonical_url(self.context, "api:document-detail", pk=obj.shown_base_id)
 
 
 class ProposerSerializer(serializers.ModelSerializer):

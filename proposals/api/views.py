@@ -210,7 +210,8 @@ class DocumentViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     csv_columns = DOCUMENT_CSV_COLUMNS
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        user = self.request.user
+        return super().get_queryset().visible_to(user).with_base_shown_to(user)
 
     @extend_schema(
         summary="Download the public file",

@@ -432,6 +432,35 @@ def test_a_provision_named_only_by_unpublished_proposals_is_for_curators(
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_a_document_the_public_may_not_see_is_unknown_to_its_filter_and_links(
+    api, curator_api, client, document_factory
+):
+    # A received file that could not be read stays with the curators.
+    hidden = document_factory(symbol="Received document 3f9a", file="documents/x", file_type="")
+    addendum = document_factory(
+        conference=hidden.conference, symbol="Addendum 1 to Document 9", base_document=hidden
+    )
+    assert api.get(f"/api/v1/documents/{hidden.pk}/").status_code == 404
+    public = api.get(LIST, {"document": hidden.pk})
+    assert public.status_code == 400
+    assert public.json() == {"document": [f"Unknown document '{hidden.pk}'."]}
+    assert api.get(LIST, {"document": 999_999}).status_code == 400  # as a missing one
+    assert curator_api.get(LIST, {"document": hidden.pk}).status_code == 200
+    assert b"Received document 3f9a" not in api.get(LIST, {"format": "api"}).content
+
+    def base(reader):
+        return reader.get(f"/api/v1/documents/{addendum.pk}/").json()["base_document"]
+
+    assert base(api) is None
+    assert base(curator_api).endswith(f"/api/v1/documents/{hidden.pk}/")
+    page = client.get(addendum.get_absolute_url())
+    assert page.status_code == 200 and b"Received document 3f9a" not in page.content
+    hidden.file_type = "pdf"  # read after all
+    hidden.save()
+    assert base(api).endswith(f"/api/v1/documents/{hidden.pk}/")
+    assert b"Received document 3f9a" in client.get(addendum.get_absolute_url()).content
+
+
 def test_an_oversize_upload_is_refused_by_its_size_without_keeping_it(
     curator_api, reference_data, settings, monkeypatch
 ):
