@@ -32,22 +32,27 @@ NUMBER = (
 # A list item is the provision ("ADD USA/9/1 a) Administrations shall"), when a
 # sentence starts after it ("ADD RUS/27/7 a) and b)" is a cross-reference). So is an
 # aside that the sentence goes on after ("ADD RUS/27/7 (Internet governance), which").
-LIST_ITEM = r"[a-z]{1,4}\)[ \t\u00a0]+[A-Z\u00c0-\u00de]"
-ASIDE = r"[ \u00a0]*\([^()\n]*\)[ \u00a0]*(?:[.,;:]|[a-z])"
-CROSS_REFERENCE_AFTER = rf"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?!{LIST_ITEM})[a-z]|{ASIDE})"
+# Lower and upper case in the Latin and Cyrillic scripts of the ITU's languages.
+LOWER = r"[a-z\u00df-\u00f6\u00f8-\u00ff\u0430-\u044f\u0451]"
+UPPER = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0410-\u042f\u0401]"
+LIST_ITEM = rf"{LOWER}{{1,4}}\)[ \t\u00a0]+{UPPER}"
+ASIDE = rf"[ \u00a0]*\([^()\n]*\)[ \u00a0]*(?:[.,;:]|{LOWER})"
+CROSS_REFERENCE_AFTER = rf"(?![ \u00a0]*[.,;:)\]]|[ \u00a0]+(?!{LIST_ITEM}){LOWER}|{ASIDE})"
 PROPOSAL_START = re.compile(rf"(?m)^[ \t\u00a0]*{ACTION}{GAP}{NUMBER}{CROSS_REFERENCE_AFTER}")
 NUMBER_ALONE = re.compile(NUMBER)
 ACTION_ALONE = re.compile(rf"^{OPTIONAL_GAP}{ACTION}{OPTIONAL_GAP}$")
 
 # "Reasons:" in the English texts, "Motifs:" in the French, "Motivos:" in the Spanish,
-# "Основания:" in the Russian.
-REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?|Основания)"
-REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
-# Headings in English, French and Spanish ("ARTICLE 3A", "ARTÍCULO 3A").
-# An appendix heads its provisions as an article does ("APPENDIX 1", "APPENDICE 1",
-# "APÉNDICE 1"); the reference data names it "Appendix 1".
-ARTICLE_NAMES = ("ARTICLE", "ARTÍCULO", "ARTICULO")
-APPENDIX_NAMES = ("APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE")
+# "Основания:" in the Russian, "الأسباب:" in the Arabic, "理由：" in the Chinese (whose
+# colon is a full-width one).
+REASONS_WORD = r"(?:Reasons?|Motifs?|Motivos?|Основания|الأسباب|理由)"
+REASONS_COLON = r"[ \t\u00a0]*[:\uff1a][ \t\u00a0]*"
+REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}{REASONS_COLON}")
+# Headings in English, French, Spanish and Russian ("ARTICLE 3A", "ARTÍCULO 3A",
+# "СТАТЬЯ 3A"). An appendix heads its provisions as an article does ("APPENDIX 1",
+# "APPENDICE 1", "APÉNDICE 1", "ПРИЛОЖЕНИЕ 1"); the reference data names it "Appendix 1".
+ARTICLE_NAMES = ("ARTICLE", "ARTÍCULO", "ARTICULO", "СТАТЬЯ")
+APPENDIX_NAMES = ("APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE", "ПРИЛОЖЕНИЕ")
 ARTICLE_WORDS = ARTICLE_NAMES + APPENDIX_NAMES
 # The title is on the next line, or after a dash on the same one ("ARTICLE 3A – Internet").
 ARTICLE = re.compile(
@@ -77,18 +82,20 @@ def heading_of(heading: re.Match, text: str) -> tuple[str, str]:
 
 
 # "CHAPTER II" (the Constitution and Convention), above an ARTICLE heading.
-CHAPTER_WORDS = ("CHAPTER", "CHAPITRE", "CAPÍTULO", "CAPITULO")
+CHAPTER_WORDS = ("CHAPTER", "CHAPITRE", "CAPÍTULO", "CAPITULO", "ГЛАВА")
 CHAPTER = re.compile(
-    r"(?im)^[ \t\u00a0]*(?:CHAPTER|CHAPITRE|CAP[IÍ]TULO)[ \t\u00a0]+[IVXLC\d]+[ \t\u00a0]*$"
+    r"(?im)^[ \t\u00a0]*(?:CHAPTER|CHAPITRE|CAP[IÍ]TULO|ГЛАВА)[ \t\u00a0]+[IVXLC\d]+[ \t\u00a0]*$"
 )
 BLANKS = r"[ \t\u00a0]+"
 RESOLUTION = re.compile(
     # "DRAFT NEW RESOLUTION [ARB-1]", "DRAFT RESOLUTION [EUR/A25-1]", and the heading
     # repeating the action: "MOD RESOLUTION 130 (Rev. Guadalajara, 2010)"; in French
-    # "PROJET DE NOUVELLE RÉSOLUTION", in Spanish "PROYECTO DE NUEVA RESOLUCIÓN".
+    # "PROJET DE NOUVELLE RÉSOLUTION", in Spanish "PROYECTO DE NUEVA RESOLUCIÓN", in
+    # Russian "ПРОЕКТ НОВОЙ РЕЗОЛЮЦИИ" (and "РЕЗОЛЮЦИЯ 130").
     rf"(?im)^[ \t\u00a0]*(?:(?:\(MOD\)|ADD|SUP|MOD|NOC)\*?{BLANKS})?"
-    rf"(?:(?:DRAFT|PROJET{BLANKS}DE|PROYECTO{BLANKS}DE){BLANKS})?(?:(?:NEW|NOUVELLE|NUEVA){BLANKS})?"
-    rf"(?:RESOLUTION|RÉSOLUTION|RESOLUCIÓN|RESOLUCION){BLANKS}"
+    rf"(?:(?:DRAFT|PROJET{BLANKS}DE|PROYECTO{BLANKS}DE|ПРОЕКТ){BLANKS})?"
+    rf"(?:(?:NEW|NOUVELLE|NUEVA|НОВОЙ){BLANKS})?"
+    rf"(?:RESOLUTION|RÉSOLUTION|RESOLUCIÓN|RESOLUCION|РЕЗОЛЮЦИИ|РЕЗОЛЮЦИЯ){BLANKS}"
     # "RESOLUTION No. 2", as the 1988 Final Acts number them.
     rf"(?:No\.?[ \t\u00a0]*)?(?P<resolution>\[[^\]\n]+\]|\d+[A-Z]?)(?P<rest>[^\n]*)$"
 )
@@ -113,7 +120,7 @@ NUMBER_NOTE = re.compile(
     r"\s*(?:\*|\([^()]*\)|Rev\.?[ \t\u00a0]*\d+)[ \t\u00a0]*\n?", re.IGNORECASE
 )
 # In a table cell "Reasons:" may follow the text on the same line.
-REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}[ \t\u00a0]*:[ \t\u00a0]*")
+REASONS_IN_CELL = re.compile(rf"(?i)\b{REASONS_WORD}{REASONS_COLON}")
 WHOLE_PROVISION = re.compile(
     # "CS 165", "CV 468" (the Constitution, the Convention), "Art. 5B", "No. 165"
     rf"^(?:(?P<instrument>C[SV]|RR)\.?[ \u00a0]*)?(?:(?:Art(?:icle)?\.?|No\.?)[ \u00a0]*)?"
@@ -165,10 +172,19 @@ def confidence(problems: list[str]) -> float:
     return max(0.0, 1.0 - 0.35 * len(problems))
 
 
+# Every space of another width (non-breaking, en, em, thin, ideographic) is a space.
+WIDE_SPACES = str.maketrans(
+    dict.fromkeys(
+        "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+        "\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
+        " ",
+    )
+)
+
+
 def normalise(text: str) -> str:
-    """Non-breaking spaces to spaces, Windows line ends to \\n, trailing blanks off."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    """Spaces of every width to spaces, Windows line ends to \\n, trailing blanks off."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(WIDE_SPACES)
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 

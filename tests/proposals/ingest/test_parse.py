@@ -460,6 +460,9 @@ def test_a_heading_after_a_proposal_without_reasons_heads_the_next_one():
         " a) and b) of it",
         " (Internet governance), which",
         " (Article 3A).",
+        " ниже.",  # Russian, "below"
+        " à la suite.",  # French
+        " а) и б)",  # a Russian list
     ],
 )
 def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
@@ -477,7 +480,8 @@ def test_a_cross_reference_wrapped_to_a_line_start_is_not_a_proposal(after):
 @pytest.mark.parametrize(
     "line", ["MOD PRG/29/1", "MOD PRG/29/1  5  1.3  Text.", "MOD PRG/29/1 5 1.3 Text.",
              "NOC RUS/27/3 Reasons: Why.", "ADD ARB/25/1 (Rev.1)",
-             "ADD USA/9/1 a) Administrations shall", "MOD USA/9/2 iii)\u00a0Étant donné"],
+             "ADD USA/9/1 a) Administrations shall", "MOD USA/9/2 iii)\u00a0Étant donné",
+             "ADD RUS/27/9 а) Государства-Члены"],
 )  # fmt: skip
 def test_an_opening_line_may_go_on_with_the_provision(line):
     (proposal,) = parse_text([f"{line}\nReasons: Why.\n"])
@@ -500,13 +504,42 @@ def test_a_lettered_provision_keeps_its_letter_however_it_is_spaced(line):
 
 
 @pytest.mark.parametrize(
-    "word", ["Reasons", "Reason", "Motifs", "Motivos", "MOTIFS", "Основания", "ОСНОВАНИЯ"]
+    "word",
+    [
+        "Reasons:",
+        "Reason:",
+        "Motifs :",
+        "Motivos:",
+        "MOTIFS:",
+        "Основания:",
+        "ОСНОВАНИЯ:",
+        "الأسباب:",
+        "理由：",  # a full-width colon
+    ],
 )
-def test_reasons_in_english_french_spanish_and_russian(word):
-    (proposal,) = parse_text([f"MOD\tF/12/1\n5\t1.3\tTexte.\n{word}:\tCoherence.\n"])
+def test_reasons_in_the_six_languages(word):
+    (proposal,) = parse_text([f"MOD\tF/12/1\n5\t1.3\tTexte.\n{word}\tCoherence.\n"])
     assert (proposal.text, proposal.reasons) == ("Texte.", "Coherence.")
-    (row,) = parse_table([["MOD F/12/1", "1.3", f"Texte. {word}: Coherence."]])
+    (row,) = parse_table([["MOD F/12/1", "1.3", f"Texte. {word} Coherence."]])
     assert (row.text, row.reasons) == ("Texte.", "Coherence.")
+
+
+def test_russian_headings_give_the_article_the_resolution_and_the_provision():
+    text = (
+        "ADD\tRUS/27/7\n\nСТАТЬЯ 3A\n\nИнтернет\n\n31A\t3A.1\tУправление.\n\n"
+        "Основания:\tТунис.\n\n"
+        "ADD\tRUS/27/8\nПРОЕКТ НОВОЙ РЕЗОЛЮЦИИ [RUS-1]\nОб обмене трафиком\nОснования:\tR.\n"
+    )
+    article, resolution = parse_text([text])
+    assert (article.article, article.article_title, article.provision) == ("3A", "Интернет", "3A.1")
+    assert article.text == "Управление."
+    assert (resolution.resolution, resolution.resolution_title) == ("[RUS-1]", "Об обмене трафиком")
+
+
+@pytest.mark.parametrize("space", ["\u2002", "\u2003", "\u2009", "\u3000"])
+def test_spaces_of_every_width_separate_the_numbers(space):
+    (proposal,) = parse_text([f"MOD\tUSA/9/1\n2{space}1.1{space}Text.\nReasons:\tR.\n"])
+    assert (proposal.margin_number, proposal.provision, proposal.text) == ("2", "1.1", "Text.")
 
 
 def test_running_heads_and_feet_stay_out_of_a_proposal_across_pages():
