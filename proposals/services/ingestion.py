@@ -719,21 +719,34 @@ def pipeline(run: IngestRun, progress: Progress, limits: Limits) -> tuple[str, s
     return IngestStatus.SUCCEEDED, ""
 
 
+def doubts_of(proposal: ParsedProposal) -> tuple[int, bool]:
+    """How doubtful a reading is, to compare two: its problems, then whether it lacks the
+    reasons (a summary table names a proposal as completely as its text, without them)."""
+    return len(proposal.problems), not proposal.reasons
+
+
 def parse_all(extracted: Extracted) -> list[ParsedProposal]:
     """Running text and tables. A Word table's rows are lines of the page text too, so a
     number found in both is read from the table, unless the table only names it (a table
-    of supporters, a summary) and the running text reads it with fewer doubts. A number
-    the document uses more than once (option rows in a compilation, a typing slip, a
-    cross-reference the parser took for a start) is saved once, from its most complete
-    occurrence (the first of those), and flagged for a curator."""
+    of supporters, a summary) and the running text reads it with fewer doubts, or as few
+    and with the reasons the table lacks. A number the document uses more than once
+    (option rows in a compilation, a typing slip, a cross-reference the parser took for a
+    start) is saved once, from its most complete occurrence (the first of those), and
+    flagged for a curator."""
     from_tables = [p for page, rows in extracted.tables for p in parse_table(rows, page)]
-    table_doubts: dict[str, int] = {}
+    table_doubts: dict[str, tuple[int, bool]] = {}
     for proposal in from_tables:
-        doubts = len(proposal.problems)
+        doubts = doubts_of(proposal)
         table_doubts[proposal.number] = min(doubts, table_doubts.get(proposal.number, doubts))
     from_text = parse_text(extracted.pages)
-    text_wins = {p.number for p in from_text if len(p.problems) < table_doubts.get(p.number, -1)}
-    from_text = [p for p in from_text if p.number not in table_doubts or p.number in text_wins]
+    # Of a number in a table, only a reading of the text that beats the table's: the
+    # others are the table's rows read as lines.
+    from_text = [
+        p
+        for p in from_text
+        if p.number not in table_doubts or doubts_of(p) < table_doubts[p.number]
+    ]
+    text_wins = {p.number for p in from_text if p.number in table_doubts}
     from_tables = [p for p in from_tables if p.number not in text_wins]
     occurrences: dict[str, list[ParsedProposal]] = {}
     for proposal in from_text + from_tables:

@@ -761,6 +761,26 @@ def test_a_compilation_cell_merged_across_rows_belongs_to_each_row():
     ]
 
 
+def test_a_summary_table_does_not_replace_the_proposal_in_the_text():
+    from proposals.services.ingestion import parse_all
+
+    paragraphs = [
+        "MOD\tPRG/29/1",
+        "5\t1.3\tThese Regulations are established with a view to facilitating networks.",
+        "Reasons:\tGreater precision.",
+    ]
+    summary = [["Proposal", "Provision", "Summary"], ["MOD PRG/29/1", "1.3", "networks"]]
+    (proposal,) = parse_all(extract(docx_bytes(paragraphs, table=summary), "docx"))
+    assert proposal.text.startswith("These Regulations are established")
+    # (The reasons run on to the table's header, as they would to any text after them.)
+    assert proposal.reasons.startswith("Greater precision.")
+    assert not proposal.problems
+    # A compilation, whose table is all there is, is read from the table.
+    compilation = [["Proposal", "Provision", "Proposed text"], ["MOD PRG/29/1", "1.3", "…"]]
+    (row,) = parse_all(extract(docx_bytes(["Compilation"], table=compilation), "docx"))
+    assert (row.provision, row.text) == ("1.3", "…")
+
+
 def test_a_word_table_cell_merged_down_belongs_to_each_row():
     from proposals.services.ingestion import parse_all
 
