@@ -563,7 +563,10 @@ def read_cells(
             proposal.reasons = tidy(body[reasons.end() :])
             body = body[: reasons.start()]
         proposal.text = tidy(body)
-        if not proposal.proposers_as_stated:
+        # Without a header row, the cells left are the proposers (TD 62 named them so).
+        # Under a header that names no proposers column, they are its other columns
+        # (the subject, the outcome, comments), and nobody is named.
+        if not proposal.proposers_as_stated and not roles:
             proposal.proposers_as_stated = "; ".join(c for i, c in rest if i != text_at)
     elif proposal.action != "NOC":
         proposal.problems.append("no text")

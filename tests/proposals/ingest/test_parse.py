@@ -257,6 +257,27 @@ def test_the_header_row_says_which_column_holds_the_proposers():
     ("header", "row"),
     [
         (
+            ["Proposal", "Action", "Provision", "Subject", "Outcome"],
+            ["ACP/12/1", "MOD", "CV 468", "Class of contribution – the text", "SUCCESSFUL"],
+        ),
+        (
+            ["Proposal", "Provision", "Proposed text", "Comments"],
+            ["MOD ACP/12/1", "1.3", "Class of contribution – the text", "Editorial"],
+        ),
+    ],
+)
+def test_under_a_header_naming_no_proposers_other_columns_are_not_the_proposers(header, row):
+    (proposal,) = parse_table([header, row])
+    assert (proposal.text, proposal.proposers_as_stated) == ("Class of contribution – the text", "")
+    # Without a header, the cells left are the proposers, as TD 62 set them.
+    (bare,) = parse_table([["MOD ACP/12/1", "1.3", "Class of contribution – the text", "Japan"]])
+    assert bare.proposers_as_stated == "Japan"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
             ["Proposal", "Art.", "Provision", "Proposed text", "Proposer(s)"],
             ["ADD RUS/27/7", "3A", "3A.1", "Internet governance…", "Russian Federation"],
         ),
