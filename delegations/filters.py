@@ -170,6 +170,8 @@ class MemberStateFilterSet(django_filters.FilterSet):
         queryset=RegionalGroup.objects.all(),
         error_messages=unknown("regional group"),
         label="Member of this regional group (code)",
+        # A state that left the group and joined again has two memberships: one row.
+        distinct=True,
     )
 
     class Meta:

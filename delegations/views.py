@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from proposals.models import Conference, Proposal, Sponsorship
 from proposals.querysets import count_of
@@ -24,6 +25,12 @@ def member_state_list(request):
     return render(request, "delegations/memberstate_list.html", {"states": states})
 
 
+def redirect_to_canonical(request, view: str, **kwargs):
+    """A permanent redirect to the address to cite, with the query kept (?direct=2)."""
+    query = request.GET.urlencode()
+    return redirect(reverse(view, kwargs=kwargs) + (f"?{query}" if query else ""), permanent=True)
+
+
 def member_state_detail(request, code: str):
     """A member state: its proposals (direct, and through the groups it belonged to at the
     time), its co-proposers, its group memberships and what it signed. The two lists page
@@ -34,7 +41,7 @@ def member_state_detail(request, code: str):
         found = MemberState.objects.one_by_code(code)
         if found is None:
             raise Http404("No member state with that code.")
-        return redirect("member-state-detail", code=found.itu_code, permanent=True)
+        return redirect_to_canonical(request, "member-state-detail", code=found.itu_code)
 
     user = request.user
     visible = Proposal.objects.visible_to(user)
@@ -89,7 +96,8 @@ def signatures(state: MemberState) -> list[dict]:
 def regional_group_list(request):
     visible = Proposal.objects.visible_to(request.user)
     groups = RegionalGroup.objects.annotate(
-        member_count=count_of(GroupMembership.objects.all(), "group"),
+        # States, not memberships: one that left and joined again counts once.
+        member_count=count_of(GroupMembership.objects.all(), "group", distinct="member_state"),
         proposal_count=count_of(visible, "proposing_groups"),
     ).order_by("code")
     return render(request, "delegations/regionalgroup_list.html", {"groups": groups})
@@ -99,7 +107,7 @@ def regional_group_detail(request, code: str):
     """A regional group: its members over time and its common proposals."""
     group = get_object_or_404(RegionalGroup, code__iexact=code)
     if group.code != code:
-        return redirect("regional-group-detail", code=group.code, permanent=True)
+        return redirect_to_canonical(request, "regional-group-detail", code=group.code)
     proposals = Proposal.objects.visible_to(request.user).filter(proposing_groups=group)
     memberships = (
         GroupMembership.objects.filter(group=group)

@@ -20,16 +20,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 
-def count_of(queryset: models.QuerySet, outer: str) -> Coalesce:
+def count_of(queryset: models.QuerySet, outer: str, *, distinct: str = "pk") -> Coalesce:
     """For annotate(): how many rows of `queryset` have the outer row in their `outer`
-    field. A correlated subquery, because Count() over two joined relations at once
-    multiplies the rows of one by the other (a conference's proposals by its documents).
-    """
+    field (or how many distinct values of their `distinct` field). A correlated subquery,
+    because Count() over two joined relations at once multiplies the rows of one by the
+    other (a conference's proposals by its documents)."""
     counted = (
         queryset.filter(**{outer: OuterRef("pk")})
         .order_by()
         .values(outer)
-        .annotate(count=Count("pk", distinct=True))
+        .annotate(count=Count(distinct, distinct=True))
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

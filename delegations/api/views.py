@@ -70,7 +70,9 @@ class SectorMemberViewSet(CSVStreamMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SectorMember.objects.select_related("country").order_by("name")
     serializer_class = SectorMemberSerializer
     filterset_class = SectorMemberFilterSet
-    lookup_field = "slug"
+    # In any case, as the states' and groups' codes are: ?proposer=ETNO finds etno too.
+    lookup_field = "slug__iexact"
+    lookup_url_kwarg = "slug"
     csv_columns = columns(
         "slug",
         "name",

@@ -53,7 +53,9 @@ DOWNLOAD_TYPES = {
     "pdf": ("application/pdf", "pdf"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "html": ("text/html", "html"),
-    "text": ("text/plain", "txt"),
+    # Text is read as UTF-8 unless a byte-order mark says UTF-16, which a browser
+    # follows over the charset. (A web page says its own, or a browser finds it.)
+    "text": ("text/plain; charset=utf-8", "txt"),
 }
 
 
@@ -456,6 +458,7 @@ class ExportFileView(APIView):
         if name not in EXPORTS or not path.exists():
             raise Http404
         content_type = "text/csv" if name.endswith(".csv") else "application/jsonl"
+        content_type += "; charset=utf-8"  # as exports_write writes them
         return FileResponse(
             path.open("rb"), as_attachment=True, filename=name, content_type=content_type
         )

@@ -10,6 +10,36 @@ def test_member_state_by_iso_code_in_any_case(api):
     assert {m["group"] for m in body["memberships"]} == {"RCC", "CEPT"}
 
 
+def test_a_state_that_left_a_group_and_joined_again_is_listed_once(api, client):
+    import datetime
+
+    from delegations.models import GroupMembership, MemberState
+
+    state = MemberState.objects.get(iso2="RU")
+    membership = state.group_memberships.get(group__code="CEPT")
+    before = api.get("/api/v1/member-states/", {"group": "CEPT", "page_size": 200}).json()
+    GroupMembership.objects.filter(pk=membership.pk).update(
+        since=datetime.date(1994, 1, 1), until=datetime.date(2000, 1, 1)
+    )
+    GroupMembership.objects.create(
+        group=membership.group,
+        member_state=state,
+        status=membership.status,
+        since=datetime.date(2005, 1, 1),
+        source="t",
+    )
+    after = api.get("/api/v1/member-states/", {"group": "CEPT", "page_size": 200}).json()
+    assert after["count"] == before["count"]
+    assert [row["iso2"] for row in after["results"]].count("RU") == 1
+    groups = {group.code: group.member_count for group in client.get("/groups/").context["groups"]}
+    assert groups["CEPT"] == before["count"]
+
+
+def test_sector_members_by_slug_in_any_case(api):
+    body = api.get("/api/v1/sector-members/ETNO/").json()
+    assert body["url"] == "http://testserver/api/v1/sector-members/etno/"
+
+
 def test_unknown_member_state_is_not_found(api):
     assert api.get("/api/v1/member-states/ZZ/").status_code == 404
 

@@ -24,6 +24,9 @@ def test_observers_do_not_back_their_groups_proposals(client, small_world):
 def test_iso_codes_redirect_to_the_itu_code(client, small_world):
     response = client.get("/states/ru/")
     assert response.status_code == 301 and response.url == "/states/RUS/"
+    # The page asked for stays the page shown.
+    assert client.get("/states/ru/", {"direct": 2, "via": 3}).url == "/states/RUS/?direct=2&via=3"
+    assert client.get("/groups/rcc/", {"page": 2}).url == "/groups/RCC/?page=2"
 
 
 def test_a_group_page_lists_members_and_common_proposals(client, small_world):

@@ -93,6 +93,7 @@ class TestExports:
             assert download.status_code == 200, name
             download = api.get(f"/api/v1/exports/{name}", HTTP_ACCEPT=accept)
             assert download.status_code == 200, name
+            assert download["Content-Type"].endswith("; charset=utf-8"), name
 
     @pytest.mark.parametrize("name", ["secrets.txt", "..%2Fdb.sqlite3", "proposals.csv.tmp"])
     def test_nothing_else_in_the_folder_is_reachable(self, api, exports_in_tmp, name):
