@@ -21,7 +21,12 @@ EMPTY_APP = (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
     'properties"/>'
 )
-PERSON_ATTRIBUTES = re.compile(rb'\b(w(?:1[45])?:(?:author|initials|userId|providerId))="[^"]*"')
+# Who made a tracked change or a comment, as Word writes it (w:author="…") and as XML
+# also allows (w:author = '…'). Emptied, not removed: Word requires some of them. Under
+# any prefix, since a tool other than Word may bind Word's namespaces to others.
+PERSON_ATTRIBUTES = re.compile(
+    rb"""\s(\w+:(?:author|initials|userId|providerId))\s*=\s*(?:"[^"]*"|'[^']*')"""
+)
 # A Word comment's text: notes between those who had the file ("Jane: ask Ghana first")
 # are not the document. Each comment stays, empty, so that the text still opens.
 WORD_COMMENT = re.compile(rb"(<w:comment\b[^>]*?)(?:/>|>.*?</w:comment>)", re.DOTALL)
@@ -142,7 +147,7 @@ def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
         )
     if name.startswith("word/") and name.endswith(".xml"):
         # Tracked changes and comments carry their authors' names and initials.
-        part = PERSON_ATTRIBUTES.sub(rb'\1=""', part)
+        part = PERSON_ATTRIBUTES.sub(rb' \1=""', part)
         part = EDITING_SESSION_IDS.sub(b"", part)
         part = SHARED_MARKS.sub(b"", part)
         if name == "word/comments.xml":

@@ -637,6 +637,41 @@ def test_a_word_documents_public_copy_has_no_paragraph_ids_nor_times_of_changes(
         assert parts_mentioning(copy, trace) == [], trace
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        b"<w:ins w:id='9' w:author='Jane Leaker' w:initials='JL'>",
+        b'<w:ins w:id="9" w:author = "Jane Leaker" w:initials\n=\t"JL">',
+        b'<w:ins xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" w:id="9" '
+        b"w15:userId = 'S::jane.leaker@minfin.go.ke' w:author=\"Jane\">",
+    ],
+    ids=["single quotes", "blanks around =", "both"],
+)
+def test_a_word_documents_public_copy_names_no_author_however_the_attributes_are_quoted(change):
+    # Single quotes and blanks around '=' are XML as good as Word's w:author="…".
+    comment = change.replace(b"<w:ins", b"<w:comment").replace(b'"9"', b'"0"')
+    original = leaked_docx(
+        {
+            "word/document.xml": inserted(
+                b"<w:body>", b"<w:p>" + change + b"<w:r><w:t>Added.</w:t></w:r></w:ins></w:p>"
+            ),
+            "word/comments.xml": (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments '
+                b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                + comment
+                + b"<w:p><w:r><w:t>Ask Ghana first</w:t></w:r></w:p></w:comment></w:comments>"
+            ),
+        }
+    )
+    assert parts_mentioning(parts(original), b"jane")
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"jane") == []
+    assert parts_mentioning(copy, b"ghana first") == []
+    for part in ("word/document.xml", "word/comments.xml"):
+        assert b"'JL'" not in copy.read(part) and b'"JL"' not in copy.read(part)
+
+
 # --- Word's web pages ---------------------------------------------------------------------
 
 SUPPORT = "Kenya%20draft%20for%20J.Leaker_files"
