@@ -24,6 +24,23 @@ EMPTY_APP = (
 # Who made a tracked change or a comment, as Word writes it (w:author="…") and as XML
 # also allows (w:author = '…'). Emptied, not removed: Word requires some of them. Under
 # any prefix, since a tool other than Word may bind Word's namespaces to others.
+EMPTY_CUSTOM = EMPTY_APP.replace("extended-properties", "custom-properties")
+# The document's properties, by the type of the package's relationship to them (the
+# transitional and the strict spellings): Word keeps them in docProps/, other tools
+# elsewhere (.NET's System.IO.Packaging in package/services/metadata/…/*.psmdcp).
+EMPTY_PROPERTIES = {
+    b"/core-properties": EMPTY_CORE,
+    b"/extended-properties": EMPTY_APP,
+    b"/extendedProperties": EMPTY_APP,
+    b"/custom-properties": EMPTY_CUSTOM,
+    b"/customProperties": EMPTY_CUSTOM,
+}
+# Word's names for them: emptied even where the package does not list them.
+WORD_PROPERTIES = {
+    "docprops/core.xml": EMPTY_CORE,
+    "docprops/app.xml": EMPTY_APP,
+    "docprops/custom.xml": EMPTY_CUSTOM,
+}
 PERSON_ATTRIBUTES = re.compile(
     rb"""\s(\w+:(?:author|initials|userId|providerId))\s*=\s*(?:"[^"]*"|'[^']*')"""
 )
@@ -71,10 +88,14 @@ XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
 def docx_without_metadata(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     dropped = private_word_parts(source)
+    properties = property_parts(source)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for item in source.infolist():
-            if item.filename.lower() not in dropped:
+            name = item.filename.lower()
+            if name in properties:
+                copy.writestr(public_zip_entry(item.filename), properties[name])
+            elif name not in dropped:
                 part = public_word_part(item.filename, source.read(item), dropped)
                 copy.writestr(public_zip_entry(item.filename), part)
     return out.getvalue()
@@ -108,6 +129,17 @@ def private_word_parts(source: zipfile.ZipFile) -> set[str]:
     return dropped
 
 
+def property_parts(source: zipfile.ZipFile) -> dict[str, str]:
+    """The parts holding the document's properties (their names in lower case), each
+    with the empty part that replaces it."""
+    parts = dict(WORD_PROPERTIES)
+    for part, kind in related_parts(source, ""):
+        for ending, empty in EMPTY_PROPERTIES.items():
+            if kind.endswith(ending):
+                parts[part] = empty
+    return parts
+
+
 def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]:
     """The parts that `part` (a name in lower case; "" for the package) has
     relationships to, each with the relationship's type."""
@@ -127,12 +159,6 @@ def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]
 
 
 def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
-    if name == "docProps/core.xml":
-        return EMPTY_CORE
-    if name == "docProps/app.xml":
-        return EMPTY_APP
-    if name == "docProps/custom.xml":
-        return EMPTY_APP.replace("extended-properties", "custom-properties")
     if name.endswith(".rels"):
         return public_relationships(name, part, dropped)
     if name == "[Content_Types].xml":

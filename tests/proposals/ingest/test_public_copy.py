@@ -637,6 +637,48 @@ def test_a_word_documents_public_copy_has_no_paragraph_ids_nor_times_of_changes(
         assert parts_mentioning(copy, trace) == [], trace
 
 
+def test_a_word_documents_public_copy_has_no_properties_wherever_the_package_keeps_them():
+    import docx
+
+    # The package's relationships say where its properties are: .NET's
+    # System.IO.Packaging writes the core ones to package/services/metadata/….
+    core = "package/services/metadata/core-properties/4a1b.psmdcp"
+    custom = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5C'
+        b'DD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Drafter"><vt:lpwstr>Jane Leaker'
+        b"</vt:lpwstr></property></Properties>"
+    )
+    original = leaked_docx(
+        {
+            "docProps/core.xml": lambda part: part.replace(b"python-docx", b"Jane Leaker"),
+            "docProps/app.xml": lambda part: part.replace(
+                b"<Company/>", b"<Company>Jane</Company>"
+            ),
+            "props/mine.xml": custom,
+            "_rels/.rels": inserted(
+                b'relationships">',
+                b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
+                b'2006/relationships/custom-properties" Target="/props/mine.xml"/>',
+            ),
+            "[Content_Types].xml": inserted(
+                b'content-types">',
+                b'<Override PartName="/props/mine.xml" ContentType="application/vnd.openxmlformats'
+                b'-officedocument.custom-properties+xml"/>',
+            ),
+        }
+    )
+    original = renamed(original, "docProps/core.xml", core)
+    original = renamed(original, "docProps/app.xml", "props/app2.xml")
+    assert docx.Document(io.BytesIO(original)).core_properties.author == "Jane Leaker"
+    assert parts_mentioning(parts(original), b"jane") == [core, "props/app2.xml", "props/mine.xml"]
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"jane") == []
+    assert docx.Document(io.BytesIO(public_copy(original, "docx"))).core_properties.author == ""
+
+
 @pytest.mark.parametrize(
     "change",
     [
