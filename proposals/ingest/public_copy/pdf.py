@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from .addresses import is_web_address
+from .images import UnreadableImage, jpeg_without_metadata
 
 # Entries any PDF object can carry that the tools of those who had the file put there,
 # not its authors: XMP metadata, an application's private data (PieceInfo, which Word
@@ -58,6 +59,7 @@ def pdf_without_metadata(data: bytes) -> bytes:
             if key in pdf.trailer:
                 del pdf.trailer[key]
         strip_private_entries(pdf)
+        strip_jpeg_metadata(pdf)
         drop_attachments_and_scripts(pdf.Root)
         stripped = strip_form_fields(pdf.Root)
         for page in pdf.pages:
@@ -94,6 +96,56 @@ def strip_private_entries(pdf) -> None:
                 for child in children
                 if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)) and not child.is_indirect
             )
+
+
+def strip_jpeg_metadata(pdf) -> None:
+    """JPEG pictures (DCTDecode streams) keep the EXIF, XMP and comments their camera
+    or editor wrote into their own bytes, which no PDF entry shows: each keeps only
+    what decoding needs (see images.py), its image copied as it is."""
+    import pikepdf
+
+    for stream in pdf.objects:
+        if not isinstance(stream, pikepdf.Stream):
+            continue
+        filters = stream.get("/Filter")
+        filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+        if not filters or filters[-1] != pikepdf.Name.DCTDecode:  # read by the last filter
+            continue
+        parameters = stream.get("/DecodeParms")
+        if isinstance(parameters, pikepdf.Array):
+            parameters = parameters[-1] if len(parameters) == len(filters) else None
+        elif len(filters) > 1:
+            parameters = None
+        try:
+            picture = jpeg_without_metadata(coded_jpeg(pdf, stream, filters))
+        except (UnreadableImage, pikepdf.PdfError):
+            # Emptied: the rest of a picture that cannot be read to its end may hold
+            # anything, and drawing it anew would run a decoder on hostile bytes here.
+            # Viewers draw an image without data as nothing; the page, its text and its
+            # other pictures stay, where failing the whole copy would take them all.
+            stream.write(b"")
+            continue
+        stream.write(
+            picture,
+            filter=pikepdf.Name.DCTDecode,
+            decode_parms=parameters if isinstance(parameters, pikepdf.Dictionary) else None,
+        )
+
+
+def coded_jpeg(pdf, stream, filters: list) -> bytes:
+    """The JPEG a DCTDecode stream holds: its bytes as stored, or, where other filters
+    come first (a JPEG compressed again, [/FlateDecode /DCTDecode]), once those are
+    undone on a copy of the stream that has only them."""
+    import pikepdf
+
+    if len(filters) == 1:
+        return stream.read_raw_bytes()
+    outer = pikepdf.Stream(pdf, stream.read_raw_bytes())
+    outer.Filter = pikepdf.Array(filters[:-1])
+    parameters = stream.get("/DecodeParms")
+    if isinstance(parameters, pikepdf.Array) and len(parameters) == len(filters):
+        outer.DecodeParms = pikepdf.Array(list(parameters)[:-1])
+    return outer.read_bytes()
 
 
 def drop_attachments_and_scripts(catalog) -> None:

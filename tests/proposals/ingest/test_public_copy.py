@@ -5,6 +5,7 @@ document gets one, and an official one none.)"""
 import io
 import re
 import zipfile
+import zlib
 
 import pytest
 
@@ -14,6 +15,67 @@ from proposals.ingest.public_copy import public_copy
 from .documents import RUSSIA_REV1, docx_bytes, pdf_bytes
 
 LINES = [line for line, _ in RUSSIA_REV1]
+
+
+# --- Pictures ----------------------------------------------------------------------------
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def leakers_pictures() -> dict[str, bytes]:
+    """A JPEG and a PNG as a phone or an editor saves them, with their owner's name in
+    EXIF, XMP, comments and text chunks, and after the image's end; and a CMYK JPEG,
+    whose colours need Adobe's segment."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    picture = Image.linear_gradient("L").resize((48, 32)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x013B] = "Jane Leaker"  # Artist
+    exif[0x010F] = "Jane's phone"  # Make
+    jpeg = io.BytesIO()
+    picture.save(
+        jpeg,
+        "JPEG",
+        exif=exif.tobytes(),
+        xmp=b"<x:xmpmeta><dc:creator>Jane Leaker</dc:creator></x:xmpmeta>",
+        comment=b"Jane Leaker",
+        icc_profile=b"a colour profile",
+    )
+    cmyk = io.BytesIO()
+    picture.convert("CMYK").save(cmyk, "JPEG", exif=exif.tobytes())
+    text = PngInfo()
+    text.add_text("Author", "Jane Leaker")
+    text.add_text("Comment", "Jane Leaker", zip=True)
+    text.add_itxt("XML:com.adobe.xmp", "<dc:creator>Jane Leaker</dc:creator>")
+    png = io.BytesIO()
+    picture.save(png, "PNG", pnginfo=text, exif=exif.tobytes())
+    png = png.getvalue()
+    # After the header (IHDR): when it was changed, and an editor's private chunk.
+    header_end = 8 + 25
+    png = (
+        png[:header_end]
+        + png_chunk(b"tIME", bytes.fromhex("07dc0b020a0000"))
+        + png_chunk(b"prVt", b"Jane Leaker")
+        + png[header_end:]
+    )
+    return {
+        "jpeg": jpeg.getvalue() + b"Jane Leaker",
+        "cmyk": cmyk.getvalue(),
+        "png": png + b"Jane Leaker",
+    }
+
+
+def assert_same_picture(copied: bytes, original: bytes) -> None:
+    from PIL import Image
+
+    before, after = Image.open(io.BytesIO(original)), Image.open(io.BytesIO(copied))
+    assert (after.format, after.mode, after.size) == (before.format, before.mode, before.size)
+    assert after.tobytes() == before.tobytes()
+    assert after.info.get("icc_profile") == before.info.get("icc_profile")
+    assert not {"exif", "xmp", "comment", "Author", "Comment"} & set(after.info)
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -33,7 +95,8 @@ def leaked_pdf(build) -> bytes:
 
 def every_byte(data: bytes) -> bytes:
     """The PDF rewritten with every stream decoded and no object streams, so that a
-    name in a compressed stream shows."""
+    name in a compressed stream shows; but for JPEG pictures, whose EXIF and comments
+    show only in their coded bytes."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -41,7 +104,7 @@ def every_byte(data: bytes) -> bytes:
         pdf.save(
             out,
             compress_streams=False,
-            stream_decode_level=pikepdf.StreamDecodeLevel.all,
+            stream_decode_level=pikepdf.StreamDecodeLevel.specialized,
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
         )
     return out.getvalue()
@@ -372,6 +435,104 @@ def test_a_pdf_whose_form_lists_no_fields_gets_a_public_copy():
     copy = public_copy(leaked_pdf(build), "pdf")
     with pikepdf.open(io.BytesIO(copy)) as public:
         assert "/SigFlags" not in public.Root.AcroForm
+
+
+def pdf_with_pictures(pictures: list[bytes]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    for line in LINES:
+        text = line.replace("\t", "    ").replace("§", "S.").replace("…", "...")
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    for index, picture in enumerate(pictures):
+        pdf.image(io.BytesIO(picture), x=10 + 30 * index, y=200, w=24)
+    return bytes(pdf.output())
+
+
+def rendered(data: bytes) -> list[bytes]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [page.render(scale=1).to_pil().tobytes() for page in document]
+    finally:
+        document.close()
+
+
+def jpeg_streams(data: bytes) -> list[bytes]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [
+            stream.read_raw_bytes()
+            for stream in pdf.objects
+            if isinstance(stream, pikepdf.Stream) and stream.get("/Filter") == "/DCTDecode"
+        ]
+
+
+def test_a_pdfs_public_copy_has_pictures_without_their_exif_xmp_or_comments():
+    pictures = leakers_pictures()
+    original = pdf_with_pictures([pictures["jpeg"], pictures["cmyk"]])
+    assert len(jpeg_streams(original)) == 2
+
+    copy = public_pdf(original)
+    assert rendered(copy) == rendered(original)
+    for copied, picture in zip(jpeg_streams(copy), jpeg_streams(original), strict=True):
+        assert_same_picture(copied, picture)
+
+
+def test_a_pdfs_public_copy_reads_a_jpeg_compressed_again():
+    import pikepdf
+
+    def build(pdf, page):
+        image = pdf.make_stream(
+            b"",
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=48,
+            Height=32,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+        )
+        image.write(
+            zlib.compress(jpeg),
+            filter=pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.DCTDecode]),
+        )
+        page.Resources.XObject = pikepdf.Dictionary(Im9=image)
+        page.contents_add(pdf.make_stream(b"q 48 0 0 32 10 10 cm /Im9 Do Q"))
+
+    jpeg = leakers_pictures()["jpeg"]
+    original = leaked_pdf(build)
+    copy = public_copy(original, "pdf")
+    assert rendered(copy) == rendered(original)
+    [picture] = jpeg_streams(copy)  # stored as a JPEG alone, once cleaned
+    assert b"Jane" not in picture
+    assert_same_picture(picture, jpeg)
+
+
+def test_a_pdfs_public_copy_empties_a_picture_it_cannot_read():
+    import pikepdf
+
+    def build(pdf, page):
+        image = pdf.make_stream(
+            b"\xff\xd8\xff\xe1\x7f\xffExif Jane Leaker",  # a segment running past the end
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=48,
+            Height=32,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.DCTDecode,
+        )
+        page.Resources.XObject = pikepdf.Dictionary(Im9=image)
+        page.contents_add(pdf.make_stream(b"q 48 0 0 32 10 10 cm /Im9 Do Q"))
+
+    copy = public_pdf(leaked_pdf(build))
+    with pikepdf.open(io.BytesIO(copy)) as public:
+        assert public.pages[0].Resources.XObject.Im9.read_raw_bytes() == b""
+    assert len(rendered(copy)) == 1
 
 
 # --- Word -------------------------------------------------------------------------------
