@@ -10,6 +10,7 @@ import zipfile
 from urllib.parse import unquote
 
 from .addresses import is_web_address
+from .images import UnreadableImage, image_without_metadata, is_image
 
 EMPTY_CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -82,6 +83,9 @@ RELATIONSHIP = re.compile(
 CONTENT_TYPE_OVERRIDE = re.compile(
     rb"""<(?:\w+:)?Override\b(?:"[^"]*"|'[^']*'|[^"'>])*>(?:\s*</(?:\w+:)?Override>)?"""
 )
+# Names of JPEG and PNG pictures. A part so named that is not one is emptied (see
+# public_picture); a picture is known by its bytes whatever its name.
+PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png")
 XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
 
 
@@ -159,6 +163,8 @@ def related_parts(source: zipfile.ZipFile, part: str) -> list[tuple[str, bytes]]
 
 
 def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
+    if is_image(part) or name.lower().endswith(PICTURE_EXTENSIONS):
+        return public_picture(part)
     if name.endswith(".rels"):
         return public_relationships(name, part, dropped)
     if name == "[Content_Types].xml":
@@ -181,6 +187,19 @@ def public_word_part(name: str, part: bytes, dropped: set[str]) -> bytes | str:
         if name == "word/settings.xml":
             part = PRIVATE_SETTINGS.sub(b"", part)
     return part
+
+
+def public_picture(picture: bytes) -> bytes:
+    """The picture without its EXIF, XMP, comments and text (see images.py)."""
+    try:
+        return image_without_metadata(picture)
+    except UnreadableImage:
+        # Emptied: the rest of a picture that cannot be read to its end may hold
+        # anything, and drawing it anew would run a decoder on hostile bytes here. The
+        # package stays whole and opens, with the picture's place (its size is in the
+        # text) left blank; failing the whole copy for one picture would take the
+        # document from the public.
+        return b""
 
 
 def public_relationships(name: str, part: bytes, dropped: set[str]) -> bytes:

@@ -540,11 +540,11 @@ def test_a_pdfs_public_copy_empties_a_picture_it_cannot_read():
 RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def leaked_docx(parts: dict) -> bytes:
+def leaked_docx(parts: dict, *, original: bytes | None = None) -> bytes:
     """The Russian revision as python-docx writes it (with a thumbnail, custom XML and
-    editing session ids, as Word writes them), with `parts` changed: a function gets
-    the part's bytes and returns the new ones; bytes add a part."""
-    source = zipfile.ZipFile(io.BytesIO(docx_bytes(LINES)))
+    editing session ids, as Word writes them), or the `original` given, with `parts`
+    changed: a function gets the part's bytes and returns the new ones; bytes add a part."""
+    source = zipfile.ZipFile(io.BytesIO(original or docx_bytes(LINES)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as leaked:
         for name in source.namelist():
@@ -838,6 +838,49 @@ def test_a_word_documents_public_copy_has_no_properties_wherever_the_package_kee
     copy = public_docx(original)
     assert parts_mentioning(copy, b"jane") == []
     assert docx.Document(io.BytesIO(public_copy(original, "docx"))).core_properties.author == ""
+
+
+def docx_with_pictures(pictures: list[bytes]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in LINES:
+        document.add_paragraph(line)
+    for picture in pictures:
+        document.add_picture(io.BytesIO(picture))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_word_documents_public_copy_has_pictures_without_their_metadata():
+    pictures = leakers_pictures()
+    original = docx_with_pictures([pictures["jpeg"], pictures["png"]])
+    media = [name for name in parts(original).namelist() if name.startswith("word/media/")]
+    # A picture is cleaned whatever the package calls it.
+    original = leaked_docx({"word/embeddings/picture.bin": pictures["cmyk"]}, original=original)
+    media.append("word/embeddings/picture.bin")
+    assert parts_mentioning(parts(original), b"jane") == media
+
+    copy = public_docx(original)
+    assert parts_mentioning(copy, b"jane") == []
+    for name in media:
+        assert b"tIME" not in copy.read(name)
+        assert_same_picture(copy.read(name), parts(original).read(name))
+
+
+def test_a_word_documents_public_copy_empties_a_picture_it_cannot_read():
+    import docx
+
+    picture = leakers_pictures()["png"]
+    original = docx_with_pictures([picture])
+    [name] = [name for name in parts(original).namelist() if name.startswith("word/media/")]
+    cut_in_a_chunk = picture[:60] + b"Jane Leaker"
+    original = leaked_docx({name: lambda part: cut_in_a_chunk}, original=original)
+
+    copy = public_docx(original)
+    assert copy.read(name) == b""
+    assert len(docx.Document(io.BytesIO(public_copy(original, "docx"))).inline_shapes) == 1
 
 
 @pytest.mark.parametrize(
