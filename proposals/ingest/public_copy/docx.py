@@ -9,6 +9,9 @@ import re
 import zipfile
 from urllib.parse import unquote
 
+from ..detect import DAMAGED_ZIP, OLE_MAGIC
+from ..errors import DocumentTooLarge, MalformedDocument
+from ..extract import Limits, check_zip
 from .addresses import is_web_address
 from .images import UnreadableImage, image_without_metadata, is_image
 
@@ -86,11 +89,42 @@ CONTENT_TYPE_OVERRIDE = re.compile(
 # Names of JPEG and PNG pictures. A part so named that is not one is emptied (see
 # public_picture); a picture is known by its bytes whatever its name.
 PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png")
+ZIP_MAGIC = b"PK\x03\x04"
+# Packages embedded in one another (a spreadsheet behind a chart, a document in that
+# spreadsheet) are cleaned down to this depth; deeper ones are emptied.
+MAX_EMBEDDING_DEPTH = 3
 XML_TARGET = re.compile(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""")
+
+
+class UnpackingBudget:
+    """What the packages embedded in one document may unpack to, all together: the
+    limits a document itself is held to (check_zip), so that a small document holding
+    many embedded packages, or packages within packages, is no zip bomb either."""
+
+    def __init__(self) -> None:
+        self.limits = Limits()
+        self.bytes_left = self.limits.max_unzipped_bytes
+
+    def open(self, data: bytes) -> zipfile.ZipFile:
+        limits = Limits(
+            max_unzipped_bytes=self.bytes_left,
+            max_compression_ratio=self.limits.max_compression_ratio,
+        )
+        package = check_zip(data, limits)
+        self.bytes_left -= sum(member.file_size for member in package.infolist())
+        return package
 
 
 def docx_without_metadata(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
+    return package_without_metadata(source, depth=0, budget=UnpackingBudget())
+
+
+def package_without_metadata(
+    source: zipfile.ZipFile, *, depth: int, budget: UnpackingBudget
+) -> bytes:
+    """The package (the document, or one embedded in it `depth` deep) with each part
+    public."""
     dropped = private_word_parts(source)
     properties = property_parts(source)
     out = io.BytesIO()
@@ -98,11 +132,46 @@ def docx_without_metadata(data: bytes) -> bytes:
         for item in source.infolist():
             name = item.filename.lower()
             if name in properties:
-                copy.writestr(public_zip_entry(item.filename), properties[name])
-            elif name not in dropped:
-                part = public_word_part(item.filename, source.read(item), dropped)
-                copy.writestr(public_zip_entry(item.filename), part)
+                part = properties[name]
+            elif name in dropped:
+                continue
+            else:
+                part = source.read(item)
+                if is_embedded_file(name, part):
+                    part = public_embedded_file(part, depth=depth + 1, budget=budget)
+                else:
+                    part = public_word_part(item.filename, part, dropped)
+            copy.writestr(public_zip_entry(item.filename), part)
     return out.getvalue()
+
+
+def is_embedded_file(name: str, part: bytes) -> bool:
+    """A file in the package that is not one of its parts: a package or an OLE file
+    (wherever it is), or anything in an embeddings folder (where Word keeps them) that
+    is not a picture."""
+    if part.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return True
+    return "/embeddings/" in f"/{name}" and not is_image(part)
+
+
+def public_embedded_file(data: bytes, *, depth: int, budget: UnpackingBudget) -> bytes:
+    """An embedded Office package (a spreadsheet, a presentation, a document) cleaned
+    as the document is; anything else emptied."""
+    if not data.startswith(ZIP_MAGIC) or depth > MAX_EMBEDDING_DEPTH:
+        # Emptied, as a part that cannot be cleaned: an OLE compound file (a legacy
+        # embedding, *.bin: an .xls, or any file wrapped with its path on the leaker's
+        # disk) keeps its authors in property streams that nothing here rewrites, which
+        # is why a legacy .doc gets no public copy at all. The document still opens and
+        # shows the object's picture (kept apart, in its media); the object no longer
+        # opens.
+        return b""
+    try:
+        package = budget.open(data)
+        if "[content_types].xml" not in {name.lower() for name in package.namelist()}:
+            return b""  # a ZIP, but no Office package: nothing here knows its files
+        return package_without_metadata(package, depth=depth, budget=budget)
+    except (*DAMAGED_ZIP, DocumentTooLarge, MalformedDocument):
+        return b""  # damaged, or a zip bomb: as for an OLE file above
 
 
 def public_zip_entry(name: str) -> zipfile.ZipInfo:

@@ -883,6 +883,92 @@ def test_a_word_documents_public_copy_empties_a_picture_it_cannot_read():
     assert len(docx.Document(io.BytesIO(public_copy(original, "docx"))).inline_shapes) == 1
 
 
+def office_package(parts: dict[str, bytes]) -> bytes:
+    """A package such as Excel or PowerPoint writes, its properties naming Jane."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(
+            "[Content_Types].xml",
+            b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006'
+            b'/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            b'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+            b'Target="docProps/core.xml"/></Relationships>',
+        )
+        package.writestr(
+            "docProps/core.xml",
+            b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats'
+            b'.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements'
+            b'/1.1/"><dc:creator>Jane Leaker</dc:creator></cp:coreProperties>',
+        )
+        for name, body in parts.items():
+            package.writestr(name, body)
+    return out.getvalue()
+
+
+def unpacked(archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """Every part of the package, and of the packages in it, by its path through them."""
+    found = {}
+    for name in archive.namelist():
+        body = archive.read(name)
+        found[name] = body
+        if zipfile.is_zipfile(io.BytesIO(body)):
+            for inner, inner_body in unpacked(parts(body)).items():
+                found[f"{name}/{inner}"] = inner_body
+    return found
+
+
+def test_a_word_documents_public_copy_cleans_the_office_files_embedded_in_it():
+    import docx
+
+    document = docx_bytes(LINES)
+    document = leaked_docx(
+        {"docProps/core.xml": lambda part: part.replace(b"python-docx", b"Jane Leaker")},
+        original=document,
+    )
+    spreadsheet = office_package(
+        {
+            "xl/embeddings/Document.docx": document,
+            "xl/media/image1.jpeg": leakers_pictures()["jpeg"],
+        }
+    )
+    original = leaked_docx({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": spreadsheet})
+    leaking = [name for name, body in unpacked(parts(original)).items() if b"Jane" in body]
+    assert len(leaking) == 3
+
+    copy = public_docx(original)
+    assert [name for name, body in unpacked(copy).items() if b"Jane" in body] == []
+    embedded = parts(copy.read("word/embeddings/Microsoft_Excel_Worksheet.xlsx"))
+    assert sorted(embedded.namelist()) == sorted(parts(spreadsheet).namelist())
+    inner = docx.Document(io.BytesIO(embedded.read("xl/embeddings/Document.docx")))
+    assert [paragraph.text for paragraph in inner.paragraphs] == LINES
+
+
+def test_a_word_documents_public_copy_empties_embedded_files_it_cannot_clean():
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504 + b"SummaryInformation Jane Leaker"
+    bomb = office_package({"xl/worksheets/sheet1.xml": b"Jane" + b" " * 4 * 2**20})
+    nested = office_package({"xl/media/note.txt": b"Jane"})
+    for depth in range(5):
+        nested = office_package({f"embeddings/level{depth}.xlsx": nested})
+    embedded = {
+        "word/embeddings/oleObject1.bin": ole,
+        "word/embeddings/Microsoft_Excel_Worksheet1.xlsx": bomb,
+        "word/embeddings/Microsoft_Excel_Worksheet2.xlsx": nested,
+        "word/embeddings/notes.txt": b"Jane's notes",
+        "word/embeddings/Broken.xlsx": b"PK\x03\x04 Jane Leaker",
+    }
+    original = leaked_docx(dict(embedded))
+
+    copy = public_docx(original)
+    assert [name for name, body in unpacked(copy).items() if b"Jane" in body] == []
+    for name in ("oleObject1.bin", "Microsoft_Excel_Worksheet1.xlsx", "notes.txt", "Broken.xlsx"):
+        assert copy.read(f"word/embeddings/{name}") == b""
+
+
 @pytest.mark.parametrize(
     "change",
     [
