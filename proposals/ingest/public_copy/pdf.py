@@ -4,6 +4,7 @@ attached, scripts, signatures, and the notes and authors of its annotations."""
 from __future__ import annotations
 
 import io
+import zlib
 
 from .addresses import is_web_address
 from .images import UnreadableImage, jpeg_without_metadata
@@ -132,20 +133,35 @@ def strip_jpeg_metadata(pdf) -> None:
         )
 
 
+# A JPEG compressed again unpacks to at most this: a real picture is a few megabytes,
+# and a Flate stream can unpack a thousand times over (a PDF's own zip bomb).
+MAX_JPEG_BYTES = 64 * 1024 * 1024
+
+
 def coded_jpeg(pdf, stream, filters: list) -> bytes:
-    """The JPEG a DCTDecode stream holds: its bytes as stored, or, where other filters
-    come first (a JPEG compressed again, [/FlateDecode /DCTDecode]), once those are
-    undone on a copy of the stream that has only them."""
+    """The JPEG a DCTDecode stream holds: its bytes as stored, or, where it is compressed
+    again with Flate alone ([/FlateDecode /DCTDecode], without a predictor), once that is
+    undone, to MAX_JPEG_BYTES. Any other filter before it, UnreadableImage: undoing it
+    would be unbounded, and such files are rare."""
     import pikepdf
 
+    raw = stream.read_raw_bytes()
     if len(filters) == 1:
-        return stream.read_raw_bytes()
-    outer = pikepdf.Stream(pdf, stream.read_raw_bytes())
-    outer.Filter = pikepdf.Array(filters[:-1])
+        return raw
     parameters = stream.get("/DecodeParms")
-    if isinstance(parameters, pikepdf.Array) and len(parameters) == len(filters):
-        outer.DecodeParms = pikepdf.Array(list(parameters)[:-1])
-    return outer.read_bytes()
+    flate = parameters[0] if isinstance(parameters, pikepdf.Array) and parameters else None
+    if filters[:-1] != [pikepdf.Name.FlateDecode] or (
+        isinstance(flate, pikepdf.Dictionary) and "/Predictor" in flate
+    ):
+        raise UnreadableImage("A JPEG behind a filter other than plain Flate.")
+    inflater = zlib.decompressobj()
+    try:
+        picture = inflater.decompress(raw, MAX_JPEG_BYTES)
+    except zlib.error:
+        raise UnreadableImage("A JPEG's Flate compression is damaged.") from None
+    if inflater.unconsumed_tail:
+        raise UnreadableImage("A JPEG that unpacks past the limit.")
+    return picture
 
 
 def drop_attachments_and_scripts(catalog) -> None:

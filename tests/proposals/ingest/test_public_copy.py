@@ -512,6 +512,35 @@ def test_a_pdfs_public_copy_reads_a_jpeg_compressed_again():
     assert_same_picture(picture, jpeg)
 
 
+def test_a_pdfs_public_copy_empties_a_jpeg_compressed_again_past_the_limit(monkeypatch):
+    import pikepdf
+
+    from proposals.ingest.public_copy import pdf as pdf_copy
+
+    def build(pdf, page):
+        image = pdf.make_stream(
+            b"",
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=48,
+            Height=32,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+        )
+        # A JPEG, then a megabyte of zeros: hundreds of times its packed size.
+        image.write(
+            zlib.compress(leakers_pictures()["jpeg"] + bytes(2**20), 9),
+            filter=pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.DCTDecode]),
+        )
+        page.Resources.XObject = pikepdf.Dictionary(Im9=image)
+        page.contents_add(pdf.make_stream(b"q 48 0 0 32 10 10 cm /Im9 Do Q"))
+
+    monkeypatch.setattr(pdf_copy, "MAX_JPEG_BYTES", 2**19)  # not unpacked past it
+    copy = public_copy(leaked_pdf(build), "pdf")
+    with pikepdf.open(io.BytesIO(copy)) as public:
+        assert public.pages[0].Resources.XObject.Im9.read_raw_bytes() == b""
+
+
 def test_a_pdfs_public_copy_empties_a_picture_it_cannot_read():
     import pikepdf
 
