@@ -19,7 +19,17 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .detect import DAMAGED_ZIP, DOCX, HTML, LEGACY_DOC, PDF, TEXT, decode_html, decode_text
+from .detect import (
+    DAMAGED_ZIP,
+    DOCX,
+    HTML,
+    LEGACY_DOC,
+    PDF,
+    TEXT,
+    decode_html,
+    decode_text,
+    refuse_crowded_zip,
+)
 from .errors import DocumentTooLarge, MalformedDocument, NeedsOCR, UnsupportedDocument
 
 Table = list[list[str]]
@@ -150,6 +160,7 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
 def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     """Refuse a ZIP that would unpack to far more than it weighs (a zip bomb), before
     anything unpacks it."""
+    refuse_crowded_zip(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except DAMAGED_ZIP:

@@ -1,5 +1,8 @@
 """Detecting and extracting real kinds of documents, and refusing hostile ones clearly."""
 
+import io
+import zipfile
+
 import pytest
 
 from proposals.ingest.detect import detect_type
@@ -152,6 +155,25 @@ def test_image_only_pdf_needs_ocr():
 def test_zip_bomb_docx_is_refused_before_unpacking():
     with pytest.raises(DocumentTooLarge, match="zip bomb"):
         read(zip_bomb_docx(unpacked_mb=20))
+
+
+def test_a_docx_of_more_files_than_any_document_is_refused_before_its_directory_is_read(
+    monkeypatch,
+):
+    from proposals.ingest import detect
+
+    crowded = io.BytesIO()
+    with zipfile.ZipFile(crowded, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for index in range(300):
+            archive.writestr(f"empty/{index}", b"")
+    monkeypatch.setattr(detect, "MAX_ZIP_ENTRIES", 200)
+    opened = []
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: opened.append(a))
+    for step in (detect.detect_type, lambda data: extract(data, "docx", Limits())):
+        with pytest.raises(DocumentTooLarge, match="about 301 files"):
+            step(crowded.getvalue())
+    assert opened == []
 
 
 def test_xml_bomb_docx_is_refused():
