@@ -96,7 +96,9 @@ YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 LETTERS = r"[^\W\d_]+"
 SOURCE_LINE_BEFORE = re.compile(
     rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,8}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
-    r"(?P<work>[ \t]+FOR THE WORK OF THE (?:CONFERENCE|ASSEMBLY)"
+    # (A title wrapped before its last words ends its line: "… FOR THE WORK OF THE".)
+    r"(?P<work>[ \t]+FOR THE WORK(?:[ \t]+OF(?:[ \t]+THE(?:[ \t]+(?:CONFERENCE|ASSEMBLY))?)?)?"
+    r"(?:(?<=CONFERENCE)|(?<=ASSEMBLY)|[ \t]*$)"
     # French and Spanish put the adjectives after: "PROPOSITIONS COMMUNES EUROPÉENNES POUR…"
     rf"|(?:[ \t]+{LETTERS}){{0,2}}?[ \t]+(?:POUR LES TRAVAUX DE (?:LA CONF[ÉE]RENCE|"
     r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA)))"
@@ -104,6 +106,12 @@ SOURCE_LINE_BEFORE = re.compile(
     # such a line is running text ("… containing proposals").
     r"|[ \t]*$)"
 )
+
+
+# The end of a line that a list of names goes on from: a comma, "and", or a word that
+# ends no name ("of", "the"; "de", "du", "des", "la", "del", "y", "et" in French and
+# Spanish).
+WRAPPED_NAME = re.compile(r"(?i)(?:,|\b(?:and|of|the|de|du|des|la|del|y|et))$")
 
 
 @dataclass
@@ -172,8 +180,9 @@ def conference_slug(text: str, symbol: re.Match | None) -> str:
 
 def source_line(text: str) -> str:
     """Who the document is from: the line above its title. A list of countries may wrap
-    over several lines, each but the last ending with a comma or "and", or inside a
-    name's brackets ("Saudi Arabia (Kingdom" / "of), Bahrain")."""
+    over several lines, each but the last ending with a comma or "and", inside a name's
+    brackets ("Saudi Arabia (Kingdom" / "of), Bahrain") or after a word no name ends with
+    ("United States of" / "America, Uruguay")."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
         title = SOURCE_LINE_BEFORE.match(line)
@@ -187,7 +196,7 @@ def source_line(text: str) -> str:
         taken = [last]
         for previous in above:
             wrapped = taken[0].count(")") > taken[0].count("(")
-            if not (wrapped or re.search(r"(?:,|\band)$", previous)):
+            if not (wrapped or WRAPPED_NAME.search(previous)):
                 break
             taken.insert(0, previous)
         return " ".join(taken)

@@ -333,6 +333,18 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
             "ASIA-PACIFIC TELECOMMUNITY COMMON PROPOSALS FOR THE WORK OF THE CONFERENCE",
             "Member States of the Asia-Pacific Telecommunity",
         ),
+        (
+            "Document 9-E\nOriginal: English\nArgentina, Brazil, Mexico, United States of\n"
+            "America, Uruguay\nPROPOSALS FOR THE WORK OF THE CONFERENCE",
+            "Argentina, Brazil, Mexico, United States of America, Uruguay",
+        ),
+        (
+            "Document 25-E\nOriginal: Arabic\nArab States Administrations\n"
+            "ARAB COMMON PROPOSALS FOR THE WORK OF THE\nCONFERENCE",
+            "Arab States Administrations",
+        ),
+        # A line merely starting so is not the title.
+        ("Document 9-E\nOriginal: English\nParaguay\nProposals for the work of them all", ""),
     ],
     ids=[
         "citel",
@@ -343,6 +355,9 @@ def test_the_header_reads_the_documents_own_symbol_date_and_language(first_page,
         "merged-cell",
         "spanish",
         "long-title",
+        "wrapped-in-a-name-without-brackets",
+        "wrapped-title",
+        "not-a-title",
     ],
 )
 def test_the_source_line(first_page, source):
