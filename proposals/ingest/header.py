@@ -1,4 +1,5 @@
-"""Read an ITU document's header: its symbol, date, original language and source line.
+"""Read an ITU document's header (in English, French, Spanish or Russian): its symbol,
+date, original language, source line and conference.
 
 Revision 1 to
 Document 27-E
@@ -16,31 +17,36 @@ from dataclasses import dataclass
 
 from .parse import normalise
 
-# Month names in the ITU's English, French and Spanish texts.
+# Month names in the ITU's English, French, Spanish and Russian texts ("17 ноября 2012
+# года": the genitive).
 MONTHS = {
     name: number
     for names in (
         "january february march april may june july august september october november december",
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     )
     for number, name in enumerate(names.split(), start=1)
 }
-# The kinds of derived document, as the three languages write them.
+# The kinds of derived document, as the four languages write them.
 KINDS = {
     "revision": "revision", "révision": "revision", "revisión": "revision",
-    "addendum": "addendum", "addéndum": "addendum",
-    "corrigendum": "corrigendum", "corrigéndum": "corrigendum",
+    "пересмотр": "revision",
+    "addendum": "addendum", "addéndum": "addendum", "дополнительный документ": "addendum",
+    "corrigendum": "corrigendum", "corrigéndum": "corrigendum", "исправление": "corrigendum",
 }  # fmt: skip
-KIND = "(?:" + "|".join(KINDS) + ")"
-TO = r"(?:to|au|al)"  # "Revision 1 to", "Révision 1 au", "Revisión 1 al"
-DOCUMENT_WORD = r"Documento?"
+KIND = "(?:" + "|".join(kind.replace(" ", r"\s+") for kind in KINDS) + ")"
+# "Revision 1 to", "Révision 1 au", "Revisión 1 al", "Дополнительный документ 1 к
+# Документу 79-R"; and none in "Пересмотр 1 документа 27-R".
+TO = r"(?:(?:to|au|al|к)\s+)?"
+DOCUMENT_WORD = r"(?:Documento?|Документ[уа]?)"
 # "Revision 1 to Addendum 2 to Document 79-E", "Corrigendum 1 to Revision 1 to …".
-DERIVED_STEP = rf"(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}\s+"
+DERIVED_STEP = rf"(?P<kind>{KIND})\s+(?P<n>\d+)\s+{TO}"
 DERIVED = re.compile(
     # At most three steps between: unbounded, a long run of them that never reaches
     # "Document" would be searched again from each of its steps.
-    rf"(?i)\b{DERIVED_STEP}(?P<inner>(?:{KIND}\s+\d+\s+{TO}\s+){{0,3}})"
+    rf"(?i)\b{DERIVED_STEP}(?P<inner>(?:{KIND}\s+\d+\s+{TO}){{0,3}})"
     rf"{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?(?:-[A-Z])?"
 )
 DOCUMENT = re.compile(rf"(?i)\b{DOCUMENT_WORD}[ \t]+(?P<doc>\d+)(?:\(Add\.(?P<add>\d+)\))?-[A-Z]\b")
@@ -59,14 +65,15 @@ CELL_START = r"(?:^|\|)[ \t]*"
 # 2012 Original: Russian"); elsewhere in a line it is running text. The language runs to
 # the end of its line or cell (in one pass: no blanks matched twice).
 ORIGINAL = re.compile(
-    rf"(?im)(?:{CELL_START}|(?<=\d{{4}})[ \t]+)Original[ \t\u00a0]?:[ \t]*"
+    rf"(?im)(?:{CELL_START}|(?<=\d{{4}})[ \t]+)(?:Original|Оригинал)[ \t\u00a0]?:[ \t]*"
     r"(?P<language>[^\n|]*[^\s|])"
 )
-# The conference's acronym, in English or in the French and Spanish texts ("CMTI-12").
+# The conference's acronym, in English or in the French, Spanish and Russian texts
+# ("CMTI-12", "ВКМЭ-12").
 CONFERENCE_KINDS = {
     "WCIT": "wcit", "CMTI": "wcit", "PP": "pp", "WRC": "wrc", "CMR": "wrc",
     "WTSA": "wtsa", "AMNT": "wtsa", "WTDC": "wtdc", "CMDT": "wtdc", "WTPF": "wtpf",
-    "WATTC": "wattc",
+    "WATTC": "wattc", "ВКМЭ": "wcit", "ПК": "pp", "ВКР": "wrc", "ВКРЭ": "wtdc",
 }  # fmt: skip
 CONFERENCE = re.compile(rf"\b(?P<kind>{'|'.join(CONFERENCE_KINDS)})-(?P<year>\d{{2}})\b")
 # Some headers name the conference without its acronym: "WORLD RADIOCOMMUNICATION
@@ -95,13 +102,14 @@ YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
 # CONFÉRENCE", "PROPUESTAS PARA LOS TRABAJOS DE LA CONFERENCIA".
 LETTERS = r"[^\W\d_]+"
 SOURCE_LINE_BEFORE = re.compile(
-    rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,8}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS)(?:"
+    rf"(?i)^[ \t]*(?:{LETTERS}[ -]+){{0,8}}(?:PROPOSALS|PROPOSITIONS|PROPUESTAS|ПРЕДЛОЖЕНИЯ)(?:"
     # (A title wrapped before its last words ends its line: "… FOR THE WORK OF THE".)
     r"(?P<work>[ \t]+FOR THE WORK(?:[ \t]+OF(?:[ \t]+THE(?:[ \t]+(?:CONFERENCE|ASSEMBLY))?)?)?"
     r"(?:(?<=CONFERENCE)|(?<=ASSEMBLY)|[ \t]*$)"
     # French and Spanish put the adjectives after: "PROPOSITIONS COMMUNES EUROPÉENNES POUR…"
     rf"|(?:[ \t]+{LETTERS}){{0,2}}?[ \t]+(?:POUR LES TRAVAUX DE (?:LA CONF[ÉE]RENCE|"
-    r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA)))"
+    r"L['\u2019]ASSEMBL[ÉE]E)|PARA LOS TRABAJOS DE LA (?:CONFERENCIA|ASAMBLEA)"
+    r"|ДЛЯ РАБОТЫ (?:КОНФЕРЕНЦИИ|АССАМБЛЕИ)))"
     # Or the title ends there, in capitals ("EUROPEAN COMMON PROPOSALS"); in small letters
     # such a line is running text ("… containing proposals").
     r"|[ \t]*$)"
@@ -139,8 +147,8 @@ def parse_header(first_page: str) -> Header:
             base = f"Addendum {symbol['add']} to {base}"
         # The steps between, innermost last: each is a version of the one after it.
         for step in reversed(list(re.finditer(f"(?i){DERIVED_STEP}", symbol["inner"]))):
-            base = f"{KINDS[step['kind'].lower()].title()} {step['n']} to {base}"
-        header.kind = KINDS[symbol["kind"].lower()]
+            base = f"{KINDS[kind_of(step)].title()} {step['n']} to {base}"
+        header.kind = KINDS[kind_of(symbol)]
         header.symbol = f"{header.kind.title()} {symbol['n']} to {base}"
         header.base_symbol = base
     elif symbol["add"]:
@@ -176,6 +184,11 @@ def conference_slug(text: str, symbol: re.Match | None) -> str:
         if year := YEAR.search("\n".join(after[:3])):
             return f"{named.lastgroup}-{year[1]}"
     return ""
+
+
+def kind_of(step: re.Match) -> str:
+    """The KINDS key of a derived symbol's step, however it was spaced and cased."""
+    return " ".join(step["kind"].lower().split())
 
 
 def source_line(text: str) -> str:

@@ -466,6 +466,32 @@ def test_the_header_reads_french_and_spanish_documents(first_page, expected):
     ) == expected
 
 
+def test_a_russian_header():
+    header = parse_header(
+        "ВСЕМИРНАЯ КОНФЕРЕНЦИЯ ПО МЕЖДУНАРОДНОЙ ЭЛЕКТРОСВЯЗИ (ВКМЭ-12)\n"
+        "Пересмотр 1\nдокумента 27-R\n17 ноября 2012 года\nОригинал: русский\n"
+        "Российская Федерация\nПРЕДЛОЖЕНИЯ ДЛЯ РАБОТЫ КОНФЕРЕНЦИИ\n"
+    )
+    assert (header.symbol, header.kind, header.base_symbol) == (
+        "Revision 1 to Document 27",
+        "revision",
+        "Document 27",
+    )
+    assert (str(header.date), header.language) == ("2012-11-17", "русский")
+    assert (header.source_line, header.conference_slug) == ("Российская Федерация", "wcit-12")
+    addendum = parse_header(
+        "ПОЛНОМОЧНАЯ КОНФЕРЕНЦИЯ (ПК-14)\nДополнительный документ 1\nк Документу 79-R\n"
+        "3 октября 2014 года\nОригинал: арабский\nАрабские государства\n"
+        "ОБЩИЕ ПРЕДЛОЖЕНИЯ ДЛЯ РАБОТЫ КОНФЕРЕНЦИИ\n"
+    )
+    assert (addendum.symbol, str(addendum.date), addendum.source_line) == (
+        "Addendum 1 to Document 79",
+        "2014-10-03",
+        "Арабские государства",
+    )
+    assert addendum.conference_slug == "pp-14"
+
+
 @pytest.mark.parametrize(
     ("header", "slug"),
     [
