@@ -99,6 +99,17 @@ class ProposalQuerySet(models.QuerySet):
             return in_conference.filter(number=number, pk=int(version))
         return in_conference.filter(number=number).current_for(user)
 
+    def renumbered(self, conference_slug: str, key: str):
+        """For a plain number no current version has (by_url_key found none): its earlier
+        versions, newest first. A revision may renumber a proposal (RUS/27/7 became
+        RUS/27R1/7); a link cited before it leads to the version it cited, whose page
+        says what superseded it."""
+        if "~" in key or re.fullmatch(r"[0-9]{1,18}", key):
+            return self.none()
+        return self.filter(conference__slug=conference_slug, number=key.replace("-", "/")).order_by(
+            "-pk"
+        )
+
     def current_for(self, user):
         """The versions `user` takes as current: not superseded, or, for the public,
         superseded only by a revision still unpublished. Until a curator publishes it, the

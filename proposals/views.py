@@ -131,7 +131,11 @@ def proposal_detail(request, conference: str, key: str):
     visible = Proposal.objects.visible_to(user)
     proposal = visible.for_display(user=user).by_url_key(conference, key, user=user).first()
     if proposal is None:
-        raise Http404("No such proposal.")
+        # A number a revision gave up: to the version that was cited by it.
+        earlier = visible.for_display(user=user).renumbered(conference, key).first()
+        if earlier is None:
+            raise Http404("No such proposal.")
+        return redirect(earlier.get_absolute_url())
     memberships = GroupMembership.objects.select_related("group").order_by("group__code")
     if proposal.conference.starts_on:
         memberships = memberships.active_on(proposal.conference.starts_on)

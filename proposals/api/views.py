@@ -1,6 +1,6 @@
 import datetime
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -47,6 +47,7 @@ from .serializers import (
     ProposalSerializer,
     ProvisionSerializer,
     TopicSerializer,
+    proposal_url,
 )
 
 DOWNLOAD_TYPES = {
@@ -176,6 +177,17 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
     def get_queryset(self):
         user = self.request.user
         return Proposal.objects.visible_to(user).for_display(user=user)
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A number a revision gave up: to the version that was cited by it.
+            conference_slug, _, key = self.kwargs["key"].partition("/")
+            earlier = self.get_queryset().renumbered(conference_slug, key).first()
+            if earlier is None:
+                raise
+            return HttpResponseRedirect(proposal_url(self.get_serializer_context(), earlier))
 
     def get_object(self):
         conference_slug, _, key = self.kwargs["key"].partition("/")

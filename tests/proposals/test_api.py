@@ -70,14 +70,22 @@ def test_unknown_proposal_is_not_found(api, demo_data, key):
     assert api.get(f"/api/v1/proposals/{key}/").status_code == 404
 
 
-def test_embeds_superseding_versions_but_not_unpublished_ones(api, proposal_factory):
+def test_embeds_superseding_versions_but_not_unpublished_ones(api, client, proposal_factory):
     original = proposal_factory(number="RUS/27/1")
     revised = proposal_factory(conference=original.conference, number="RUS/27R1/1")
     original.superseded_by = revised
     original.save()
     slug = original.conference.slug
     old = f"/api/v1/proposals/{slug}/RUS-27-1~{original.pk}/"  # a superseded version's key
-    assert api.get(f"/api/v1/proposals/{slug}/RUS-27-1/").status_code == 404
+    # The revision renumbered it: a link cited before leads to the version it cited.
+    moved = api.get(f"/api/v1/proposals/{slug}/RUS-27-1/")
+    assert (moved.status_code, moved["Location"]) == (302, f"http://testserver{old}")
+    page = client.get(f"/proposals/{slug}/RUS-27-1/")
+    assert (page.status_code, page["Location"]) == (
+        302,
+        f"/proposals/{slug}/RUS-27-1~{original.pk}/",
+    )
+    assert client.get(page["Location"]).status_code == 200
     body = api.get(old).json()
     assert body["superseded_by"]["number"] == "RUS/27R1/1"
     later = api.get(f"/api/v1/proposals/{slug}/RUS-27R1-1/").json()
