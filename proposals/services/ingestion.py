@@ -967,12 +967,35 @@ class Linker:
             return [self.groups[item.prefix]], stated
         if item.prefix in self.states:
             return [self.states[item.prefix]], stated
-        names = [n.strip() for n in stated.replace(" and ", ",").split(",") if n.strip()]
-        states = [self.states_by_name.get(name.lower()) for name in names]
-        if names and all(states):
-            return list(dict.fromkeys(states)), stated
+        states = self.states_named(stated)
+        if states:
+            return states, stated
         problems.append(f"unknown prefix {item.prefix!r}: proposers not linked")
         return [], stated
+
+    def states_named(self, stated: str) -> list:
+        """The member states a list of names names ("Algeria, Bahrain and Sudan"), each
+        named as the reference data does or in the ITU's order ("Iran (Islamic Republic
+        of)"), or [] if any is not one. "and" is inside names too ("Bosnia and
+        Herzegovina"), so a part of the list is split at it only when not a name whole."""
+        states = []
+        for part in filter(None, (part.strip() for part in stated.split(","))):
+            found = self.state_named(part)
+            if found is None:
+                found = [self.state_named(name.strip()) for name in part.split(" and ")]
+                if not all(found):
+                    return []
+                states.extend(found)
+            else:
+                states.append(found)
+        return list(dict.fromkeys(states))
+
+    def state_named(self, name: str):
+        """A member state by one of its names; "Korea (Republic of)", as the ITU orders
+        names, is the Republic of Korea."""
+        if turned := re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name):
+            name = f"{turned[2].strip()} {turned[1]}"
+        return self.states_by_name.get(" ".join(name.split()).lower())
 
     def provision(self, item: ParsedProposal, problems: list[str]) -> Provision | None:
         """The provision in the instruments the conference revises; one they do not have

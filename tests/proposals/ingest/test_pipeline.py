@@ -135,6 +135,27 @@ def test_a_compilation_table_links_proposers_by_name(receive):
     assert run.proposals_found == 1
 
 
+@pytest.mark.parametrize(
+    ("names", "codes"),
+    [
+        ("Bosnia and Herzegovina, Trinidad and Tobago", ["BIH", "TRD"]),
+        ("Iran (Islamic Republic of) and Korea (Republic of)", ["IRN", "KOR"]),
+        ("Sudan (Republic of the), Ghana and Paraguay", ["GHA", "PRG", "SDN"]),
+        ("Ghana and Atlantis", []),  # one name unknown: none linked, a curator decides
+    ],
+)
+def test_proposers_named_as_the_itu_names_them_are_linked(receive, names, codes):
+    rows = (
+        "<table><tr><th>ITR</th><th>Proposal</th><th>Text</th><th>Proposer</th></tr>"
+        f"<tr><td>1.3</td><td>MOD ZZA/62/1</td><td>…networks…</td><td>{names}</td></tr>"
+        "</table>"
+    )
+    receive(html_bytes("<p>TD 62</p>" + rows), origin="leaked")
+    proposal = Proposal.objects.get(number="ZZA/62/1")
+    assert sorted(s.itu_code for s in proposal.proposing_states.all()) == codes
+    assert ("unknown prefix 'ZZA'" in proposal.review_reasons) == (not codes)
+
+
 def test_topic_keywords_tag_proposals(receive):
     Topic.objects.filter(slug="spam").update(keywords="unsolicited bulk\nspam")
     text = b"Document 90-E\nADD\tRUS/90/1\n5\t2.13\tUnsolicited bulk messages...\nReasons:\tR.\n"
