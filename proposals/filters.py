@@ -159,9 +159,13 @@ class ProposalFilterSet(django_filters.FilterSet):
         return queryset  # read by filter_proposer
 
     def filter_updated_since(self, queryset, name, value):
+        # Or its document: a proposal shows its symbol, date and origin.
         return queryset.filter(
             disclosure.changed_since(
                 "updated_at", value, reader(self), origin_field="document__origin"
+            )
+            | disclosure.changed_since(
+                "document__updated_at", value, reader(self), origin_field="document__origin"
             )
         )
 

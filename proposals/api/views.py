@@ -205,6 +205,10 @@ class ProposalViewSet(LastModifiedMixin, CSVStreamMixin, viewsets.ReadOnlyModelV
         # version after that one changes the revision's address in turn, at a time
         # not loaded here: the ETag alone serves conditional requests then.
         own = super().last_modified(record)
+        # The proposal shows its document (symbol, date, origin): a change to it is one
+        # to the proposal as the reader sees it.
+        if own is not None and record.document is not None:
+            own = max(own, record.document.updated_at)
         successor = record.shown_successor
         if own is None or successor is None:
             return own

@@ -178,7 +178,9 @@ class TestConditionalGet:
         )
         Proposal.objects.filter(pk=revision.pk).update(published=False)
         Proposal.objects.filter(pk=original.pk).update(superseded_by=revision)
-        Proposal.objects.update(updated_at=datetime.datetime(2012, 12, 1, tzinfo=datetime.UTC))
+        moment = datetime.datetime(2012, 12, 1, tzinfo=datetime.UTC)
+        Proposal.objects.update(updated_at=moment)
+        type(document).objects.update(updated_at=moment)  # a proposal shows its document
         url = f"/api/v1/proposals/{document.conference.slug}/USA-9-1~{original.pk}/"
         before = api.get(url)
         assert before.json()["superseded_by"] is None

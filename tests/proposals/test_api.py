@@ -440,6 +440,31 @@ def test_a_provision_named_only_by_unpublished_proposals_is_for_curators(
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_a_change_to_its_document_is_a_change_to_the_proposal(
+    api, proposal_factory, document_factory
+):
+    import datetime as dt
+
+    from django.utils.http import http_date, parse_http_date
+
+    document = document_factory()
+    proposal = proposal_factory(
+        number="PRG/29/1", conference=document.conference, document=document
+    )
+    detail = f"/api/v1/proposals/{proposal.conference.slug}/PRG-29-1/"
+    seen = api.get(detail)["Last-Modified"]
+    later = timezone.now() + dt.timedelta(seconds=5)
+    type(document).objects.filter(pk=document.pk).update(
+        date=dt.date(2012, 11, 9), updated_at=later
+    )
+    changed = api.get(detail, HTTP_IF_MODIFIED_SINCE=seen)
+    assert changed.status_code == 200 and changed.json()["document"]["date"] == "2012-11-09"
+    assert parse_http_date(changed["Last-Modified"]) == int(later.timestamp())
+    assert http_date(later.timestamp()) != seen
+    since = (later - dt.timedelta(seconds=1)).isoformat()
+    assert numbers(api.get(LIST, {"updated_since": since})) == {"PRG/29/1"}
+
+
 def test_a_document_the_public_may_not_see_is_unknown_to_its_filter_and_links(
     api, curator_api, client, document_factory
 ):
