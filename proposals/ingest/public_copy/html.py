@@ -87,10 +87,14 @@ KEPT_META = {
     # (name, value) of the attribute that says what the <meta> is, and what its content
     # may be: None for no content.
     ("charset", None): None,
-    ("http-equiv", "content-type"): re.compile(r"text/html\s*(?:;\s*charset=[\w.:-]+)?\s*"),
+    ("http-equiv", "content-type"): re.compile(
+        r"text/html\s*(?:;\s*charset=[\w.:-]+)?\s*;?\s*", re.IGNORECASE
+    ),
+    # Entries "key=value" split by commas, one way only: a blank that could end one
+    # entry or start the next made a failed match try every split (seconds at 24).
     ("name", "viewport"): re.compile(
-        r"(?:\s*(?:width|height|initial-scale|minimum-scale|maximum-scale|user-scalable)"
-        r"\s*=\s*[\w.-]{1,20}\s*,?)+"
+        r"\s*[\w-]{1,30}\s*=\s*[\w.-]{1,20}(?:\s*,\s*[\w-]{1,30}\s*=\s*[\w.-]{1,20}){0,20}"
+        r"\s*,?\s*"
     ),
     ("name", "progid"): re.compile(r"Word\.Document"),
 }

@@ -1137,6 +1137,17 @@ def test_a_web_pages_public_copy_keeps_no_meta_but_those_saying_how_to_read_it(m
     assert kept.encode() in copy
 
 
+def test_a_web_pages_meta_is_read_in_one_pass_and_kept_however_it_is_cased():
+    # Forty entries: a failed match of the old pattern would have taken days.
+    hostile = '<meta name="viewport" content="' + "width=1 " * 40 + '!">'
+    assert b"viewport" not in public_copy(f"<html><head>{hostile}</head>x".encode(), "html")
+    kept = (
+        '<META HTTP-EQUIV="Content-Type" CONTENT="TEXT/HTML; CHARSET=windows-1251;">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">'
+    )
+    assert kept.encode() in public_copy(f"<html><head>{kept}</head>x".encode(), "html")
+
+
 # A policy first in every web page's copy: a browser that reads it runs nothing, whatever
 # is left (an iframe's srcdoc, a javascript: address in SVG).
 RUNS_NOTHING = (
