@@ -54,11 +54,15 @@ REASONS = re.compile(rf"(?im)^[ \t\u00a0]*{REASONS_WORD}{REASONS_COLON}")
 ARTICLE_NAMES = ("ARTICLE", "ARTÍCULO", "ARTICULO", "СТАТЬЯ")
 APPENDIX_NAMES = ("APPENDIX", "APPENDICE", "APÉNDICE", "APENDICE", "ПРИЛОЖЕНИЕ")
 ARTICLE_WORDS = ARTICLE_NAMES + APPENDIX_NAMES
-# The title is on the next line, or after a dash on the same one ("ARTICLE 3A – Internet").
+# The title is on the next line, or, after a heading in capitals, after a dash on the
+# same one ("ARTICLE 3A – Internet"): in small letters such a line is running text
+# ("Article 3 - 5 of these Regulations"). The names are matched in any case otherwise.
 ARTICLE = re.compile(
-    rf"(?im)^[ \t\u00a0]*(?:(?:{'|'.join(ARTICLE_NAMES)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
+    rf"(?m)^[ \t\u00a0]*(?=(?P<capitals>(?:{'|'.join(ARTICLE_WORDS)})[ \t\u00a0])?)"
+    rf"(?i:(?:{'|'.join(ARTICLE_NAMES)})[ \t\u00a0]+(?P<article>\d+[A-Z]?)"
     rf"|(?:{'|'.join(APPENDIX_NAMES)})[ \t\u00a0]+(?P<appendix>\d+))"
-    r"(?:[ \t\u00a0]*[-\u2013\u2014][ \t\u00a0]*(?P<title>[^\n]{1,80}?))?[ \t\u00a0]*$"
+    r"(?(capitals)(?:[ \t\u00a0]*[-\u2013\u2014][ \t\u00a0]*(?P<title>[^\n]{1,80}?))?)"
+    r"[ \t\u00a0]*$"
 )
 
 

@@ -140,6 +140,16 @@ def test_an_article_heading_with_its_title_on_the_same_line_heads_the_next_propo
     assert (second.article, second.article_title, second.text) == ("3A", "Internet", "Second.")
 
 
+def test_a_wrapped_line_of_text_starting_with_article_and_a_dash_is_not_a_heading():
+    text = (
+        "MOD\tUSA/9/1\n3.1\tMember States shall cooperate as provided in\n"
+        "Article 3 - 5 of these Regulations and shall report yearly.\nReasons:\tClarity.\n"
+    )
+    (proposal,) = parse_text([text])
+    assert proposal.article == ""
+    assert proposal.text.endswith("shall report yearly.")
+
+
 def test_a_line_starting_with_article_and_a_long_sentence_is_not_a_heading():
     sentence = "Article 6 – " + "the Member States shall ensure that " * 4
     text = f"MOD\tRUS/27/6\n5\t1.3\tFirst.\n{sentence}\nReasons:\tR6.\n"
